@@ -75,7 +75,10 @@ def open_run(**parameters: Any) -> RunContext:
     else:
         run_dir = Path(tempfile.mkdtemp(prefix="redcat-scratch-"))
         log.info("no run_dir given: results go to scratch folder %s", run_dir)
-    validation = ValidationReport(problems=[], tables=data.row_counts())
+    # load_dataset raised if anything broke the contract, so the verdict is a clean one.
+    validation = ValidationReport(
+        folder=folder, row_counts={name: len(frame) for name, frame in data.tables.items()}
+    )
     return RunContext(
         params=params,
         data=data,

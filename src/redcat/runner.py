@@ -106,10 +106,20 @@ def _execute(notebook: Path, out: Path, params: RunParams, kernel_name: str) -> 
     )
 
 
+def report_title(notebook: Path) -> str:
+    """The notebook's first markdown heading (its human title), else its file name."""
+    import nbformat
+
+    for cell in nbformat.read(notebook, as_version=4).cells:
+        if cell.cell_type == "markdown" and cell.source.lstrip().startswith("#"):
+            return cell.source.lstrip().splitlines()[0].lstrip("#").strip()
+    return notebook.stem
+
+
 def _export(executed: Path) -> Path:
     from redcat.report.html import export_html
 
-    return export_html(executed, executed.with_suffix(".html"), title=executed.stem)
+    return export_html(executed, executed.with_suffix(".html"), title=report_title(executed))
 
 
 def check_data(data_dir: Path) -> str | None:
