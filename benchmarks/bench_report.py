@@ -44,7 +44,9 @@ def main() -> int:
         "run_seconds": round(finished - simulated, 2),
         "total_seconds": round(finished - started, 2),
         "notebook_seconds": timings,
-        "peak_rss_mb_this_process": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "peak_rss_mb_this_process": round(
+            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        ),
     }
     print(f"{'stage':<28}{'seconds':>10}")
     print(f"{'simulate + write':<28}{figures['simulate_seconds']:>10.2f}")

@@ -12,7 +12,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _load_generator():
-    spec = importlib.util.spec_from_file_location("environment_yml", ROOT / ".ci" / "environment_yml.py")
+    spec = importlib.util.spec_from_file_location(
+        "environment_yml", ROOT / ".ci" / "environment_yml.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -36,7 +38,9 @@ def test_every_direct_dependency_is_pinned_with_hashes():
     direct = re.findall(r'^\s+"([A-Za-z0-9_\-]+)[><=]', pyproject, flags=re.M)
     assert direct, "no dependencies parsed from pyproject.toml"
     for name in direct:
-        assert re.search(rf"^{re.escape(name.lower())}==\S+ \\\n\s+--hash=sha256:", lock, flags=re.M), name
+        assert re.search(
+            rf"^{re.escape(name.lower())}==\S+ \\\n\s+--hash=sha256:", lock, flags=re.M
+        ), name
 
 
 def test_ci_calls_the_readme_test_command():

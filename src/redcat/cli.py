@@ -58,7 +58,9 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         return 2
     out = Path(args.out)
     if out.exists() and any(out.iterdir()) and not args.overwrite:
-        print(f"redcat simulate: {out} is not empty; pass --overwrite to replace it", file=sys.stderr)
+        print(
+            f"redcat simulate: {out} is not empty; pass --overwrite to replace it", file=sys.stderr
+        )
         return 2
     world = simulate_world(config)
     write_world(world, out, overwrite=args.overwrite)
@@ -124,7 +126,8 @@ def build_parser() -> argparse.ArgumentParser:
         "run",
         help="validate, then execute the report notebooks into reports/<run_id>/",
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog="parameters:\n" + describe_parameters()
+        epilog="parameters:\n"
+        + describe_parameters()
         + "\n\nexit codes: 0 succeeded, 1 a notebook failed, 2 bad parameters or data,"
         " 3 another run holds the reports folder",
     )
@@ -133,7 +136,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "-p", action="append", metavar="KEY=VALUE", help="set one parameter (repeatable)"
     )
-    run.add_argument("--reports", default=str(REPORTS_DIR), help="reports folder (default %(default)s)")
+    run.add_argument(
+        "--reports", default=str(REPORTS_DIR), help="reports folder (default %(default)s)"
+    )
     run.set_defaults(func=cmd_run)
     return parser
 

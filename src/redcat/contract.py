@@ -34,6 +34,9 @@ class Table:
     columns: tuple[Column, ...]
     primary_key: tuple[str, ...] = ()
     description: str = ""
+    # A file with a header and no rows is legitimate only where "none happened" is a real world
+    # (no off-site orders yet); a dataset without merchants, notes or daily rows cannot be analysed.
+    allow_empty: bool = False
     extra: dict = field(default_factory=dict)
 
     @property
@@ -135,6 +138,7 @@ INAPP_ORDERS = Table(
     ),
     primary_key=("order_id",),
     description="one row per in-app order attributed to a note",
+    allow_empty=True,
 )
 
 OFFSITE_ORDERS = Table(
@@ -149,6 +153,7 @@ OFFSITE_ORDERS = Table(
     ),
     primary_key=("order_id",),
     description="one row per off-site (Taobao) order attributed back to a note",
+    allow_empty=True,
 )
 
 MERCHANT_DAILY = Table(

@@ -29,7 +29,8 @@ class RunParams(BaseModel):
     data_dir: str = Field("", description="dataset folder; empty = the default simulated world")
     run_dir: str = Field("", description="where the run writes outputs; set by the runner")
     as_of: str = Field(
-        "", description="YYYY-MM-DD: the run sees off-site orders reported by this day; empty = data end"
+        "",
+        description="YYYY-MM-DD: the run sees off-site orders reported by this day; empty = data end",
     )
     window_days: int = Field(
         DEFAULT_WINDOW_DAYS, ge=1, le=60, description="attribution window W, days"
@@ -82,7 +83,9 @@ def build_params(values: dict[str, Any], source: str = "parameters") -> RunParam
     except ValidationError as exc:
         for err in exc.errors():
             where = ".".join(str(p) for p in err["loc"]) or "(parameters)"
-            problems.append(f"{source}: parameter {where!r}: {err['msg']} (got {err.get('input')!r})")
+            problems.append(
+                f"{source}: parameter {where!r}: {err['msg']} (got {err.get('input')!r})"
+            )
         params = None
     if problems:
         raise ParameterError("\n".join(problems))
@@ -101,7 +104,9 @@ def read_params_file(path: Path) -> dict[str, Any]:
     if loaded is None:
         return {}
     if not isinstance(loaded, dict):
-        raise ParameterError(f"{path}: must hold a mapping of parameter: value, not {type(loaded).__name__}")
+        raise ParameterError(
+            f"{path}: must hold a mapping of parameter: value, not {type(loaded).__name__}"
+        )
     return loaded
 
 

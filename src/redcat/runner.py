@@ -125,7 +125,11 @@ def _export(executed: Path) -> Path:
 def check_data(data_dir: Path) -> str | None:
     """None when the dataset meets the contract, else the readable report."""
     report = validate_dataset(data_dir)
-    return None if report.ok else f"{data_dir}: the dataset breaks the data contract\n{report.format()}"
+    return (
+        None
+        if report.ok
+        else f"{data_dir}: the dataset breaks the data contract\n{report.format()}"
+    )
 
 
 def execute_run(
