@@ -1,0 +1,414 @@
+"""Average effect on the treated, doubly robust and cross-fitted (DoubleML IRM, ATTE score).
+
+Why the ATT and not a partially linear coefficient: when effects differ between units, the PLR
+coefficient is a variance-weighted average that answers neither "what did treatment do to the
+treated" nor the ATE (on LaLonde's NSW/CPS data it gives ≈ $940 against the experimental
+$1,794, while the ATTE score recovers ≈ $1,800).
+
+Why regularized LightGBM learners and several repetitions: with LightGBM's defaults the NSW
+estimate swung from $224 to $4,695 across seeds on this machine; few leaves, a small learning
+rate, row/column subsampling and a minimum leaf size make it stable, and the median over
+repetitions (DoubleML's aggregation) removes most of the remaining split-to-split noise. With
+the defaults below, seeds 0–5 gave $1,568–2,105 (mean $1,816) on NSW/CPS, at ≈ 6 CPU-seconds
+per fit (16k rows, 5 folds × 3 repetitions); 500 trees at rate 0.02 were no more stable and
+2.5× slower.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from doubleml import DoubleMLData, DoubleMLIRM
+from doubleml.utils import PSProcessorConfig
+from lightgbm import LGBMClassifier, LGBMRegressor
+from sklearn.metrics import roc_auc_score
+
+from ._checks import (
+    as_list,
+    require_binary,
+    require_both_groups,
+    require_columns,
+    require_frame,
+    require_int,
+    require_numeric,
+)
+from ._design import design_matrix
+from ._quiet import quiet
+from .result import CausalResult, Influence, normal_ci
+
+logger = logging.getLogger(__name__)
+
+#: Regularized nuisance learners: shallow trees, slow learning, subsampling (see module doc).
+DEFAULT_LEARNER_PARAMS: dict[str, Any] = {
+    "n_estimators": 200,
+    "learning_rate": 0.05,
+    "num_leaves": 7,
+    "min_child_samples": 40,
+    "subsample": 0.8,
+    "subsample_freq": 1,
+    "colsample_bytree": 0.8,
+    "reg_lambda": 1.0,
+    "n_jobs": 1,  # small data: threads cost more than they save, and results stay reproducible
+    "verbose": -1,
+}
+
+#: Above this share of treated units at the upper propensity clip, overlap is judged to fail.
+OVERLAP_TREATED_CLIPPED_SHARE = 0.05
+
+ATT_ASSUMPTIONS: tuple[str, ...] = (
+    "No hidden confounding: given the covariates, whether a unit was treated is unrelated to "
+    "what its outcome would have been without treatment (only the untreated outcome matters "
+    "for the ATT).",
+    "Overlap: every treated unit has comparable untreated units (propensity below 1); "
+    "propensities are clipped to the trim bounds, and clipping many treated units is flagged.",
+    "No covariate is itself moved by the treatment (pre-treatment variables only).",
+    "One unit's treatment does not change another unit's outcome (no interference).",
+    "Nuisance models converge fast enough for cross-fitting (n^-1/4); regularized LightGBM.",
+)
+
+
+@contextlib.contextmanager
+def _numpy_seed(seed: int) -> Iterator[None]:
+    """Seed numpy's global RNG (which DoubleML's fold drawing uses), then restore it."""
+    state = np.random.get_state()
+    np.random.seed(seed)
+    try:
+        yield
+    finally:
+        np.random.set_state(state)
+
+
+def _learner_params(learner_params: Mapping[str, Any] | None, seed: int) -> tuple[dict, dict]:
+    """Parameters for the outcome (ml_g) and propensity (ml_m) learners.
+
+    `learner_params` either overrides both ({"num_leaves": 15}) or each separately
+    ({"ml_g": {...}, "ml_m": {...}}).
+    """
+    learner_params = dict(learner_params or {})
+    separate = set(learner_params) & {"ml_g", "ml_m"}
+    if separate and set(learner_params) - {"ml_g", "ml_m"}:
+        raise ValueError("learner_params: give either shared params or 'ml_g'/'ml_m', not both")
+    g_over = learner_params.get("ml_g", {}) if separate else learner_params
+    m_over = learner_params.get("ml_m", {}) if separate else learner_params
+    g = {**DEFAULT_LEARNER_PARAMS, "random_state": seed, **g_over}
+    m = {**DEFAULT_LEARNER_PARAMS, "random_state": seed, **m_over}
+    return g, m
+
+
+def _splits_key(smpls: list) -> str:
+    """A fingerprint of the cross-fitting folds (test indices of every fold and repetition)."""
+    digest = hashlib.sha1()
+    for rep in smpls:
+        for _, test in rep:
+            digest.update(np.asarray(test, dtype=np.int64).tobytes())
+            digest.update(b"|")
+    return digest.hexdigest()[:16]
+
+
+def _overlap_diagnostics(m_hat: np.ndarray, d: np.ndarray, trim: float) -> dict[str, Any]:
+    """Propensity distribution by group, clipping counts and the control weights' size."""
+    ps = m_hat.mean(axis=1)
+    eps = 1e-9
+    at_upper = (m_hat >= 1 - trim - eps).any(axis=1)
+    at_lower = (m_hat <= trim + eps).any(axis=1)
+    quantiles = [0.0, 0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99, 1.0]
+    edges = np.linspace(0, 1, 11)
+
+    def summary(mask: np.ndarray) -> dict[str, Any]:
+        values = ps[mask]
+        return {
+            "n": int(mask.sum()),
+            "quantiles": {f"q{int(q * 100):02d}": float(np.quantile(values, q)) for q in quantiles},
+            "histogram_counts": np.histogram(values, bins=edges)[0].tolist(),
+            "n_at_upper_clip": int(at_upper[mask].sum()),
+            "n_at_lower_clip": int(at_lower[mask].sum()),
+        }
+
+    treated, control = d == 1, d == 0
+    # ATT weights on controls are ps / (1 - ps): their effective size says how many
+    # comparison units the estimate really rests on.
+    w = ps[control] / (1 - ps[control])
+    ess = float(w.sum() ** 2 / np.square(w).sum()) if w.sum() > 0 else 0.0
+    top = np.sort(w)[::-1]
+    top_share = float(top[: max(1, len(top) // 100)].sum() / w.sum()) if w.sum() > 0 else 1.0
+    share_clipped = float(at_upper[treated].mean())
+    warning = None
+    if share_clipped > OVERLAP_TREATED_CLIPPED_SHARE:
+        warning = (
+            f"{share_clipped:.1%} of treated units have propensity at the upper clip "
+            f"{1 - trim:.3f}: they have no comparable untreated units, so their effect is "
+            "extrapolated by the outcome model. Consider restricting to common support."
+        )
+    return {
+        "trim": [trim, 1 - trim],
+        "treated": summary(treated),
+        "control": summary(control),
+        "histogram_edges": edges.tolist(),
+        "propensity_auc": float(roc_auc_score(d, ps)),
+        "control_weight_ess": ess,
+        "control_weight_top1pct_share": top_share,
+        "treated_share_at_upper_clip": share_clipped,
+        "overlap_warning": warning,
+    }
+
+
+def _balance(x: pd.DataFrame, d: np.ndarray, ps: np.ndarray, limit: int = 60) -> dict[str, Any]:
+    """Standardized mean differences, raw and with the ATT weights ps/(1-ps) on controls."""
+    treated, control = d == 1, d == 0
+    w = ps[control] / (1 - ps[control])
+    rows = []
+    for col in list(x.columns)[:limit]:
+        v = x[col].to_numpy(dtype=float)
+        vt, vc = v[treated], v[control]
+        ok_c = ~np.isnan(vc)
+        sd = np.sqrt((np.nanvar(vt) + np.nanvar(vc)) / 2)
+        if not sd > 0 or not ok_c.any():
+            continue
+        weighted_c = np.average(vc[ok_c], weights=w[ok_c]) if w[ok_c].sum() > 0 else np.nan
+        rows.append(
+            {
+                "covariate": col,
+                "smd_raw": float((np.nanmean(vt) - np.nanmean(vc)) / sd),
+                "smd_weighted": float((np.nanmean(vt) - weighted_c) / sd),
+            }
+        )
+    worst = max((abs(r["smd_weighted"]) for r in rows), default=float("nan"))
+    return {"standardized_mean_differences": rows, "max_abs_smd_weighted": worst}
+
+
+def naive_difference(y: np.ndarray, d: np.ndarray) -> dict[str, float]:
+    """Treated mean minus control mean, with a Welch standard error."""
+    yt, yc = y[d == 1], y[d == 0]
+    diff = float(yt.mean() - yc.mean())
+    se = float(np.sqrt(yt.var(ddof=1) / len(yt) + yc.var(ddof=1) / len(yc)))
+    low, high = normal_ci(diff, se)
+    return {"estimate": diff, "se": se, "ci_low": low, "ci_high": high}
+
+
+def _validate(
+    df: pd.DataFrame,
+    outcome: str,
+    treatment: str,
+    covariates: list[str],
+    categorical: list[str],
+    cluster: str | None,
+    n_folds: int,
+    n_rep: int,
+    n_jobs: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    require_frame(df)
+    if not covariates:
+        raise ValueError("covariates: give at least one pre-treatment covariate")
+    require_columns(df, [outcome], "outcome")
+    require_columns(df, [treatment], "treatment")
+    require_columns(df, covariates, "covariate")
+    for role, cols in (("outcome", [outcome]), ("treatment", [treatment])):
+        if cols[0] in covariates:
+            raise ValueError(f"{role} column '{cols[0]}' is also listed as a covariate")
+    unknown = [c for c in categorical if c not in covariates]
+    if unknown:
+        raise ValueError(f"categorical column(s) {unknown} are not among the covariates")
+    if cluster is not None:
+        require_columns(df, [cluster], "cluster")
+        if df[cluster].isna().any():
+            raise ValueError(f"cluster column '{cluster}' has missing values")
+    require_int(n_folds, "n_folds", 2)
+    require_int(n_rep, "n_rep", 1)
+    require_int(n_jobs, "n_jobs", 1)
+    y = require_numeric(df, outcome, "outcome")
+    d = require_binary(df, treatment)
+    require_both_groups(d, treatment, min_each=n_folds, what="rows")
+    return y, d
+
+
+def _clip_threshold(trim: float | tuple[float, float]) -> float:
+    """DoubleML clips propensities symmetrically: accept 0.01 or (0.01, 0.99)."""
+    if isinstance(trim, (tuple, list)) and len(trim) == 2:
+        low, high = (float(v) for v in trim)
+        if not np.isclose(low, 1 - high):
+            raise ValueError(f"trim bounds must be symmetric (low = 1 - high), got {trim!r}")
+        trim = low
+    if isinstance(trim, bool) or not isinstance(trim, (int, float)) or not 0 < trim < 0.5:
+        raise ValueError(f"trim must be a number in (0, 0.5) or (low, 1 - low), got {trim!r}")
+    return float(trim)
+
+
+def _psi_influence(model: DoubleMLIRM) -> np.ndarray:
+    """Per-unit influence functions (n, n_rep): IF = -psi / mean(psi_a), so that
+    theta_r - theta ≈ mean(IF[:, r]) and se_r = sqrt(mean(IF^2) / n) without clustering."""
+    psi = model.psi[:, :, 0]
+    psi_a = model.psi_elements["psi_a"][:, :, 0]
+    return -psi / psi_a.mean(axis=0, keepdims=True)
+
+
+def att_dml(
+    df: pd.DataFrame,
+    outcome: str,
+    treatment: str,
+    covariates: Iterable[str],
+    *,
+    n_folds: int = 5,
+    n_rep: int = 3,
+    seed: int = 0,
+    learner_params: Mapping[str, Any] | None = None,
+    trim: float | tuple[float, float] = 0.01,
+    categorical: Iterable[str] | None = None,
+    cluster: str | None = None,
+    n_jobs: int = 1,
+    _splits: tuple[list, list | None] | None = None,
+    _propensity: np.ndarray | None = None,
+) -> CausalResult:
+    """Average effect of `treatment` (0/1) on `outcome` among the treated, doubly robust.
+
+    DoubleML's interactive regression model with the ATTE score: LightGBM outcome models for
+    the untreated (and treated) outcome, a LightGBM propensity model, `n_folds`-fold
+    cross-fitting repeated `n_rep` times, estimates aggregated by the median as DoubleML does.
+
+    Parameters
+    ----------
+    covariates : pre-treatment columns only. Text/category columns, and numeric ones named in
+        `categorical`, are one-hot encoded; missing covariate values are left to LightGBM.
+    trim : propensities are clipped to [trim, 1 - trim] (DoubleML's truncation, so the bounds
+        are symmetric; (0.01, 0.99) is accepted too; the estimand stays the ATT). The share of treated units at the upper clip is reported, and above 5%
+        `diagnostics["overlap_warning"]` says overlap fails (also logged as a warning).
+    cluster : optional column (e.g. merchant): folds are drawn by cluster and standard errors
+        are cluster-robust (DoubleML's clustered DML).
+    learner_params : overrides of `DEFAULT_LEARNER_PARAMS`, shared or {"ml_g": .., "ml_m": ..}.
+    n_jobs : folds fitted in parallel (joblib processes); 1 (default) suits shared machines
+        and test runners that already run in parallel.
+    seed : seeds the folds (numpy's global state is restored afterwards) and the learners;
+        the same seed gives the same result.
+
+    Returns a CausalResult whose `model` is the fitted DoubleMLIRM (for
+    `sensitivity_to_hidden_confounder`) and whose `influence` holds per-unit influence
+    functions (for `ratio_of_effects`). Diagnostics: naive difference, propensity
+    distribution of treated and controls, clipping counts, covariate balance before/after
+    weighting, nuisance RMSEs, per-repetition estimates.
+    """
+    covariates = as_list(covariates)
+    categorical = as_list(categorical)
+    trim = _clip_threshold(trim)
+    y, d = _validate(
+        df, outcome, treatment, covariates, categorical, cluster, n_folds, n_rep, n_jobs
+    )
+    g_params, m_params = _learner_params(learner_params, seed)
+
+    x, groups = design_matrix(df, covariates, categorical)
+    x_names = [f"x{i}" for i in range(x.shape[1])]
+    frame = pd.DataFrame(x.to_numpy(dtype=float), columns=x_names)
+    frame["_y"], frame["_d"] = y, d
+    cluster_cols = None
+    if cluster is not None:
+        frame["_cluster"] = pd.factorize(df[cluster])[0]
+        cluster_cols = "_cluster"
+
+    with quiet(logger, "doubleml") as library_warnings:
+        data = DoubleMLData(
+            frame,
+            y_col="_y",
+            d_cols="_d",
+            x_cols=x_names,
+            cluster_cols=cluster_cols,
+            force_all_x_finite="allow-nan",
+        )
+        model = DoubleMLIRM(
+            data,
+            ml_g=LGBMRegressor(**g_params),
+            ml_m=LGBMClassifier(**m_params),
+            n_folds=n_folds,
+            n_rep=n_rep,
+            score="ATTE",
+            ps_processor_config=PSProcessorConfig(clipping_threshold=trim),
+            draw_sample_splitting=False,
+        )
+        if _splits is None:
+            with _numpy_seed(seed):
+                model.draw_sample_splitting()
+        else:
+            model.set_sample_splitting(*_splits)
+        external = None
+        if _propensity is not None:
+            # The propensity model does not depend on the outcome: reuse it across outcomes.
+            external = {"_d": {"ml_m": _propensity}}
+        model.fit(
+            n_jobs_cv=n_jobs if n_jobs > 1 else None,
+            store_predictions=True,
+            external_predictions=external,
+        )
+        ci = model.confint(level=0.95)
+        # With reused propensities DoubleML has no targets for ml_m: evaluate the outcome models.
+        rmse = model.evaluate_learners(None if _propensity is None else ["ml_g0", "ml_g1"])
+
+    estimate, se = float(model.coef[0]), float(model.se[0])
+    m_hat = model.predictions["ml_m"][:, :, 0]
+    overlap = _overlap_diagnostics(m_hat, d, trim)
+    if overlap["overlap_warning"]:
+        logger.warning("att_dml(%s): %s", outcome, overlap["overlap_warning"])
+    balance = _balance(x, d, m_hat.mean(axis=1))
+
+    method = (
+        f"DML ATT (IRM, ATTE score, LightGBM, {n_folds} folds × {n_rep} reps"
+        + (f", clustered by {cluster}" if cluster else "")
+        + ")"
+    )
+    diagnostics = {
+        "outcome": outcome,
+        "treatment": treatment,
+        "n_treated": int(d.sum()),
+        "n_control": int(len(d) - d.sum()),
+        "naive_difference": naive_difference(y, d),
+        "overlap": overlap,
+        "overlap_warning": overlap["overlap_warning"],
+        "balance": balance,
+        "per_rep_estimates": model.all_coef[0].tolist(),
+        "nuisance_rmse": {k: np.ravel(v).tolist() for k, v in rmse.items()},
+        "n_folds": n_folds,
+        "n_rep": n_rep,
+        "seed": seed,
+        "trim": trim,
+        "cluster": cluster,
+        "n_clusters": int(frame["_cluster"].nunique()) if cluster else None,
+        "covariates": covariates,
+        "design_columns": list(x.columns),
+        "design_groups": groups,
+        "learner_params": {"ml_g": g_params, "ml_m": m_params},
+        "library_warnings": library_warnings,
+    }
+    influence = Influence(
+        values=_psi_influence(model),
+        thetas=np.asarray(model.all_coef[0], dtype=float),
+        index=df.index,
+        clusters=frame["_cluster"].to_numpy() if cluster else None,
+        splits_key=_splits_key(model.smpls),
+    )
+    return CausalResult(
+        estimate=estimate,
+        se=se,
+        ci_low=float(ci.iloc[0, 0]),
+        ci_high=float(ci.iloc[0, 1]),
+        n=len(d),
+        method=method,
+        diagnostics=diagnostics,
+        assumptions=ATT_ASSUMPTIONS,
+        model=model,
+        influence=influence,
+    )
+
+
+def fitted_splits(result: CausalResult) -> tuple[list, list | None]:
+    """The folds (and cluster folds) a DML result was cross-fitted on, to reuse them."""
+    model = result.model
+    if not isinstance(model, DoubleMLIRM):
+        raise ValueError("result carries no fitted DoubleMLIRM model (not from att_dml?)")
+    return model.smpls, model.smpls_cluster
+
+
+def fitted_propensity(result: CausalResult) -> np.ndarray:
+    """The cross-fitted (clipped) propensities (n, n_rep) of a DML result."""
+    return result.model.predictions["ml_m"][:, :, 0]
