@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# Model versions that tests train (also inside papermill kernels, which inherit the environment)
+# must not land in the repository's models/ folder.
+os.environ.setdefault("REDCAT_MODELS_DIR", tempfile.mkdtemp(prefix="redcat-test-models-"))
 
 
 @pytest.fixture(scope="session")

@@ -103,6 +103,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     return outcome.exit_code
 
 
+def cmd_score(args: argparse.Namespace) -> int:
+    from redcat.modeling.predict import score_command
+
+    return score_command(Path(args.model), Path(args.data), Path(args.out))
+
+
 def build_parser() -> argparse.ArgumentParser:
     from redcat.params import describe_parameters
 
@@ -140,6 +146,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--reports", default=str(REPORTS_DIR), help="reports folder (default %(default)s)"
     )
     run.set_defaults(func=cmd_run)
+
+    score = sub.add_parser(
+        "score",
+        help="score a dataset's notes with a saved off-site conversion model",
+        epilog="exit codes: 0 scored, 2 bad model folder, data or output path",
+    )
+    score.add_argument("--model", required=True, help="models/offsite_conversion/<version> folder")
+    score.add_argument("--data", required=True, help="dataset folder of the notes to score")
+    score.add_argument("--out", required=True, help="output file, .parquet or .csv")
+    score.set_defaults(func=cmd_score)
     return parser
 
 

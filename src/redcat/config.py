@@ -14,7 +14,8 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 PROJ_ROOT = Path(os.environ.get("REDCAT_HOME", PACKAGE_DIR.parents[1])).resolve()
 DATA_DIR = PROJ_ROOT / "data"
 DEFAULT_DATA_DIR = DATA_DIR / "default"
-MODELS_DIR = PROJ_ROOT / "models"
+# REDCAT_MODELS_DIR lets tests and scheduled runs keep model versions elsewhere.
+MODELS_DIR = Path(os.environ.get("REDCAT_MODELS_DIR", PROJ_ROOT / "models")).resolve()
 REPORTS_DIR = PROJ_ROOT / "reports"
 NOTEBOOKS_DIR = PROJ_ROOT / "notebooks"
 TEMPLATES_DIR = PACKAGE_DIR / "templates"

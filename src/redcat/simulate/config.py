@@ -91,6 +91,15 @@ class WorldConfig(BaseModel):
             "signal (0 = links are chosen on observables only)."
         ),
     )
+    hidden_buying: float = Field(
+        0.15,
+        ge=0.0,
+        le=2.0,
+        description=(
+            "How much buying intent varies with a latent no signal shows (log-scale coefficient); "
+            "it caps how well any model of the signals can match the oracle."
+        ),
+    )
     link_rate: float = Field(
         0.5,
         gt=0.0,

@@ -93,7 +93,7 @@ VIDEO_REACH, PAID_REACH = 1.25, 1.15
 REACH_SIGMA = 0.7
 CTR_BASE, CTR_QUALITY, CTR_VIDEO = 0.07, 0.35, 0.10
 INTENT_BASE = 0.012  # purchase intents per expected read at average traits
-INTENT_QUALITY, INTENT_HIDDEN, INTENT_PRICE, INTENT_PAID = 0.6, 0.5, -0.6, 0.15
+INTENT_QUALITY, INTENT_PRICE, INTENT_PAID = 0.6, -0.6, 0.15
 BOOST_LOGIT, BOOST_PAID, BOOST_SIZE = -1.2, 1.0, 0.4
 BOOST_MEDIAN, BOOST_SIGMA, BOOST_MEAN_EXTRA_DAYS = 0.6, 0.5, 2.0
 
@@ -191,11 +191,12 @@ def draw_notes(
         * np.where(paid, PAID_REACH, 1.0)
     )
     ctr = sigmoid(np.log(CTR_BASE / (1 - CTR_BASE)) + CTR_QUALITY * quality + CTR_VIDEO * video)
-    # E[exp(0.6 q + 0.5 u)] = exp((0.36 + 0.25) / 2): divide it out so INTENT_BASE is the mean.
-    norm = (INTENT_QUALITY**2 + INTENT_HIDDEN**2) / 2
+    # E[exp(a q + b u)] = exp((a² + b²) / 2): divide it out so INTENT_BASE is the mean.
+    # b (config.hidden_buying) is kept small by default: the oracle knows u, no model can.
+    norm = (INTENT_QUALITY**2 + config.hidden_buying**2) / 2
     intent_per_read = INTENT_BASE * np.exp(
         INTENT_QUALITY * quality
-        + INTENT_HIDDEN * hidden
+        + config.hidden_buying * hidden
         + INTENT_PRICE * np.log(price / median_price)
         + INTENT_PAID * paid
         - norm

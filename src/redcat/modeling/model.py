@@ -1,0 +1,66 @@
+"""The trained conversion model: two LightGBM boosters, a calibrator and the feature yardstick.
+
+- `classifier`: P(at least one off-site order in W days), before calibration;
+- `gmv_regressor`: expected off-site GMV in W days (Tweedie: most notes sell nothing, a few sell
+  a lot, and the mean is what a budget decision needs);
+- `calibrator`: the probability correction chosen on the validation notes (often the identity);
+- `gmv_scale`: the GMV model's level correction, also from the validation notes;
+- `reference`: the training notes' industry median prices (see redcat.features).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import lightgbm as lgb
+import numpy as np
+import pandas as pd
+
+from redcat.features import FeatureReference
+from redcat.modeling.calibration import Calibrator
+
+
+class FeatureMismatch(ValueError):
+    """The features handed to a model are not the ones it was trained on."""
+
+
+@dataclass
+class ConversionModel:
+    classifier: lgb.Booster
+    gmv_regressor: lgb.Booster
+    calibrator: Calibrator
+    reference: FeatureReference
+    feature_names: list[str]
+    horizon_hours: int
+    window_days: int
+    # The GMV model's correction in the large, fitted on the validation notes: observed total
+    # GMV / predicted total (the level drifts with the season; the ranking does not).
+    gmv_scale: float = 1.0
+    info: dict[str, Any] = field(default_factory=dict)  # training window, params, iterations...
+
+    def check_features(self, features: pd.DataFrame) -> pd.DataFrame:
+        missing = [c for c in self.feature_names if c not in features.columns]
+        if missing:
+            raise FeatureMismatch("the data lacks features the model needs: " + ", ".join(missing))
+        return features[self.feature_names]
+
+    def raw_probability(self, features: pd.DataFrame) -> np.ndarray:
+        return self.classifier.predict(self.check_features(features))
+
+    def predict(self, features: pd.DataFrame) -> pd.DataFrame:
+        """p_offsite (calibrated) and expected_offsite_gmv (¥), indexed like `features`."""
+        x = self.check_features(features)
+        p = self.calibrator.apply(self.classifier.predict(x))
+        gmv = self.gmv_scale * self.gmv_regressor.predict(x)
+        return pd.DataFrame({"p_offsite": p, "expected_offsite_gmv": gmv}, index=features.index)
+
+    def contributions(self, features: pd.DataFrame) -> pd.DataFrame:
+        """LightGBM's own per-note contributions to the log-odds (before calibration).
+
+        Columns: one per feature plus `baseline` (the expected log-odds); each row sums to the
+        note's raw log-odds.
+        """
+        x = self.check_features(features)
+        values = self.classifier.predict(x, pred_contrib=True)
+        return pd.DataFrame(values, index=features.index, columns=[*self.feature_names, "baseline"])
