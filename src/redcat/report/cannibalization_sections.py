@@ -22,9 +22,11 @@ from redcat.cannibalization.robustness import PLACEBO_WEEKS
 from redcat.cannibalization.summary import RESULT_KEYS, estimate_all
 from redcat.report import cannibalization_charts as charts
 from redcat.report.cannibalization_text import register as _register_text
-from redcat.report.figures import figure_to_svg
 from redcat.report.i18n import label, t
-from redcat.report.tables import HtmlFragment, esc, table_html
+from redcat.report.layout import chart as _chart
+from redcat.report.layout import paragraph as _paragraph
+from redcat.report.layout import section as _section
+from redcat.report.tables import HtmlFragment, table_html
 
 log = logging.getLogger(__name__)
 _register_text()
@@ -43,20 +45,6 @@ class Cannibalization:
 
 
 # --- building blocks -----------------------------------------------------------------------
-def _section(heading: str, *parts: str, caption: str = "") -> HtmlFragment:
-    note = f'<p class="rc-caption">{esc(caption)}</p>' if caption else ""
-    return HtmlFragment(
-        f'<section class="rc-section"><h2>{esc(heading)}</h2>{"".join(parts)}{note}</section>',
-        text=heading,
-    )
-
-
-def _chart(fig, description: str) -> str:
-    return f'<figure class="rc-chart">{figure_to_svg(fig, description)}</figure>'
-
-
-def _paragraph(text: str) -> str:
-    return f'<p class="rc-facts">{esc(text)}</p>'
 
 
 def _number(value: float, unit: str = "", digits: int = 1) -> str:

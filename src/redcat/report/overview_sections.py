@@ -16,8 +16,9 @@ import pandas as pd
 from redcat import overview, plots
 from redcat.config import MIN_DAILY_AD_SPEND, MIN_FUNNEL_BUDGET
 from redcat.contract import TABLE_ORDER
-from redcat.report.figures import figure_to_svg
 from redcat.report.i18n import label, t
+from redcat.report.layout import chart as _chart
+from redcat.report.layout import section as _section
 from redcat.report.tables import (
     MISSING,
     HtmlFragment,
@@ -49,17 +50,6 @@ class RunLike(Protocol):
 
 
 # --- building blocks -----------------------------------------------------------------------
-def _section(heading: str, *parts: str, caption: str = "") -> HtmlFragment:
-    note = f'<p class="rc-caption">{esc(caption)}</p>' if caption else ""
-    body = "".join(parts)
-    return HtmlFragment(
-        f'<section class="rc-section"><h2>{esc(heading)}</h2>{body}{note}</section>',
-        text=heading,
-    )
-
-
-def _chart(fig, description: str) -> str:
-    return f'<figure class="rc-chart">{figure_to_svg(fig, description)}</figure>'
 
 
 def _as_of_day(run: RunLike) -> str:
