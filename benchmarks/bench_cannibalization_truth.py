@@ -188,7 +188,7 @@ def main() -> int:
         | (summary["naive_rmse"] > summary["rmse"]),
     )
     print(shown.to_string(index=False, float_format=lambda v: f"{v:,.3g}"))
-    print("\nshare of worlds whose note-level estimate the sensitivity analysis calls fragile:")
+    print("\nshare of worlds whose note-level estimate is called fragile (pre-link placebo fails):")
     print(fragile.to_string(float_format=lambda v: f"{v:.0%}"))
     for failure in failures:
         print("FAILED", failure)
@@ -205,6 +205,14 @@ def main() -> int:
         "scenarios": {k: SCENARIOS[k] for k in args.scenarios},
         "summary": json.loads(summary.to_json(orient="records")),
         "fragile_share": {k: float(v) for k, v in fragile.items()},
+        "bounds_fragile_share": (
+            pd.DataFrame([{"s": r["scenario"], "f": r["sensitivity_fragile"]} for r in records])
+            .groupby("s")["f"]
+            .mean()
+            .to_dict()
+            if records
+            else {}
+        ),
         "failures": failures,
         "runs": json.loads(json.dumps(records, default=float)),
     }

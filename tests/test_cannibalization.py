@@ -347,3 +347,21 @@ def test_naive_difference_is_off(moderate_world):
     naive = note.naive["inapp_gmv"]
     assert not (naive["ci_low"] <= target <= naive["ci_high"])
     assert abs(naive["estimate"] - target) > abs(note.inapp.estimate - target)
+
+
+def test_fragile_verdict_follows_the_pre_link_placebo():
+    """The placebo decides when there is one; the bounds' verdict only without it."""
+    from redcat.cannibalization.robustness import is_fragile
+    from redcat.causal.result import CausalResult
+
+    def effect(low: float, high: float, fragile: bool = False) -> CausalResult:
+        return CausalResult(
+            estimate=(low + high) / 2, se=1.0, ci_low=low, ci_high=high, n=10,
+            method="test", diagnostics={"fragile": fragile},
+        )  # fmt: skip
+
+    bounds_fragile = {"inapp": effect(-1, 1, fragile=True)}
+    bounds_robust = {"inapp": effect(1, 3)}
+    assert is_fragile(bounds_robust, placebo=effect(5, 9))  # pre-link "effect": confounded
+    assert not is_fragile(bounds_fragile, placebo=effect(-2, 2))  # placebo passes
+    assert is_fragile(bounds_fragile, placebo=None)
