@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import logging
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -129,16 +129,7 @@ def hidden_confounder(
                 sensitivity.diagnostics.get("fragile")
                 or (sensitivity.diagnostics.get("significant") and erased)
             )
-            sensitivity = CausalResult(
-                estimate=sensitivity.estimate,
-                se=sensitivity.se,
-                ci_low=sensitivity.ci_low,
-                ci_high=sensitivity.ci_high,
-                n=sensitivity.n,
-                method=sensitivity.method,
-                diagnostics=diagnostics,
-                assumptions=sensitivity.assumptions,
-            )
+            sensitivity = replace(sensitivity, diagnostics=diagnostics)
         out[name] = sensitivity
     return out
 

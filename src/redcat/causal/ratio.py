@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -202,14 +203,4 @@ def att_dml_ratio(
         _propensity=fitted_propensity(num),
     )
     ratio = ratio_of_effects(num, den, scale=scale)
-    return CausalResult(
-        estimate=ratio.estimate,
-        se=ratio.se,
-        ci_low=ratio.ci_low,
-        ci_high=ratio.ci_high,
-        n=ratio.n,
-        method=ratio.method,
-        diagnostics=ratio.diagnostics,
-        assumptions=ratio.assumptions,
-        model={"numerator": num, "denominator": den},
-    )
+    return replace(ratio, model={"numerator": num, "denominator": den})
