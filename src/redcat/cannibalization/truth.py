@@ -2,10 +2,10 @@
 
 A run can only estimate what its data show. The note-level keys are averages over linked notes
 whose attribution window has closed by the run's as_of (a note published yesterday has no
-14-day outcome yet). truth.json gives both the average over *every* linked note and, under
-`<key>_mature`, over linked notes whose window closed by the data end; the run on the data end
-estimates the latter, so that is what it is checked against. The merchant-level key has one
-truth (enrolled merchants' days up to the data end), the same population the run sees.
+14-day outcome yet). truth.json's headline keys are exactly those (linked notes whose window
+closed by the data end; the average over every linked note is under `<key>_all_linked`), and
+the merchant-level key sums enrolled merchants' days up to the data end, the population the run
+sees. A run on the data end is checked against the headline keys.
 
 Naive comparisons (what the design corrects): for the note keys the plain linked-minus-other
 difference of the run's own data (with its Welch interval); for the ratio, the ratio of those;
@@ -23,12 +23,11 @@ KEYS = (
     "cannibalization.ratio",
     "cannibalization.merchant_inapp_pct",
 )
-MATURE_SUFFIX = "_mature"
 
 
 def true_value(truth: dict[str, Any], key: str) -> float:
     """The truth a run on the data end estimates (see the module docstring)."""
-    value = truth.get(key + MATURE_SUFFIX, truth.get(key))
+    value = truth.get(key)
     return float(value) if value is not None else math.nan
 
 

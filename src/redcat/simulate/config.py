@@ -136,6 +136,17 @@ class WorldConfig(BaseModel):
         le=365.0,
         description="Longest reporting delay (days) of late-reported orders.",
     )
+    store_share_whitelisted: float = Field(
+        0.8,
+        gt=0.0,
+        lt=1.0,
+        description=(
+            "Share of white-listed-industry merchants with an in-app store, at average size "
+            "(bigger merchants more often). The first wave's brands are large XHS advertisers, "
+            "most of which sell in the in-app store; this sets how many enrolled merchants the "
+            "merchant-level design has (about 105 of 120 enrolled at 30,000 notes)."
+        ),
+    )
     store_baseline_ratio: float = Field(
         1.5,
         ge=0.0,

@@ -6,7 +6,10 @@ Assumptions (shared/domain.md):
   sides), the full-funnel budget, holding an enterprise account, and how many notes the brand
   seeds.
 - In-app stores are more common where Xiaohongshu is strong (maternal & baby, womenswear,
-  beauty) and still common elsewhere (about half of the white-listed merchants).
+  beauty) and in the white-listed industries, whose first-wave brands are large XHS advertisers
+  (`store_share_whitelisted`, 0.8 at average size by default; about 0.85 of eligible merchants),
+  and still common elsewhere (0.55). The white-listed share sets how many enrolled merchants
+  the merchant-level design has.
 - Eligible = white-listed industry AND pre spend >= ¥5,000 AND budget >= ¥50,000 AND
   enterprise account. Only eligible merchants enrol. A share `enrol_share` of them means to
   enrol; each waits an exponential number of weeks whose mean grows with size (big brands
@@ -48,9 +51,8 @@ INDUSTRY_SHARES = {
     "electronics": 0.06,
     "other": 0.08,
 }
-# P(in-app store) at average size, by industry; white-listed industries about one half.
+# P(in-app store) at average size, by industry; white-listed industries: the config knob.
 STORE_SHARE = {"maternal_baby": 0.85, "womenswear": 0.85, "beauty": 0.75}
-STORE_SHARE_WHITELIST = 0.5
 STORE_SHARE_OTHER = 0.55
 STORE_SIZE_LOGIT = 0.3
 # Share of a note's purchase intents that buy in the in-app store (if there is one):
@@ -108,7 +110,7 @@ def draw_merchants(config: WorldConfig, timeline: Timeline) -> Merchants:
     names = np.array(INDUSTRIES)[industry]
     whitelisted = np.isin(names, WHITELIST_INDUSTRIES)
     base_store = np.array([STORE_SHARE.get(i, STORE_SHARE_OTHER) for i in INDUSTRIES])[industry]
-    base_store = np.where(whitelisted, STORE_SHARE_WHITELIST, base_store)
+    base_store = np.where(whitelisted, config.store_share_whitelisted, base_store)
     has_store = rng.random(n) < sigmoid(logit(base_store) + STORE_SIZE_LOGIT * size)
 
     pre_spend = np.round(pre_spend, 2)

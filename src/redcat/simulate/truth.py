@@ -4,19 +4,27 @@ Nothing here is a formula an estimator could share: every number sums the GMV of
 orders (all of them, reported or not, and past the data end where a window runs past it) under
 the realized links and with the links removed.
 
+The headline keys are the estimands a run on the data end can estimate from what it sees: its
+note-level designs can only use notes whose attribution window has closed by the data end
+("mature"), so the headline note keys average over *mature* linked notes; the merchant key sums
+enrolled merchants' days up to the data end. The average over every linked note, including
+those whose window runs past the data end, is kept under `<key>_all_linked`.
+
 - Linked note (the contract): link_time within H hours after publish_time (inclusive).
 - In W: orders placed in [publish_time, publish_time + W days).
-- cannibalization.note_inapp_gmv: mean over linked notes of in-app GMV in W with the link minus
-  without it (¥ per linked note; negative = cannibalization). note_offsite_gmv: the same for
-  off-site GMV (link and search channels). ratio: -(in-app effect) / (off-site effect).
+- Mature note: publish_time + W days <= the data end (its window closed in the data).
+- cannibalization.note_inapp_gmv: mean over mature linked notes of in-app GMV in W with the link
+  minus without it (¥ per linked note; negative = cannibalization). note_offsite_gmv: the same
+  for off-site GMV (link and search channels). ratio: -(in-app effect) / (off-site effect).
 - cannibalization.merchant_inapp_pct: 100 x sum over enrolled merchants' days from enrolment
   (inclusive) to the data end of (Y1 - Y0) / sum of Y0, Y1 the exported whole-store in-app GMV
-  and Y0 the same with every link of the merchant removed (a ratio of totals);
+  and Y0 the same with every link of the merchant removed (a ratio of totals: the average daily
+  change over enrolled merchant-days relative to their average counterfactual daily GMV);
   ..._merchant_mean: the mean over enrolled merchants with an in-app store of each merchant's
-  100 x (sum Y1 - sum Y0) / sum Y0 over its post-enrolment days.
-- naive.*: mean GMV in W (all orders) of linked notes minus that of all other notes: what a
-  comparison without adjustment would find.
-- *_mature variants: over linked notes whose window closed by the data end.
+  100 x (sum Y1 - sum Y0) / sum Y0 over its post-enrolment days (equal weight per merchant).
+- naive.*: mean GMV in W (all orders) of mature linked notes minus that of all other mature
+  notes: what a comparison without adjustment would find.
+- *_all_linked variants: over every linked note, mature or not (not estimable from the data).
 """
 
 from __future__ import annotations
@@ -34,14 +42,15 @@ from redcat.simulate.timeline import SECONDS_PER_DAY, Timeline
 DEFINITIONS = {
     "linked_note": "A note whose link_time falls within horizon_hours after its publish_time (inclusive).",
     "window": "A note's orders placed in [publish_time, publish_time + window_days days), counting every simulated order, reported or not.",
-    "cannibalization.note_inapp_gmv": "Mean over linked notes of in-app GMV in the window with the link minus without it (the same simulated buyers), ¥ per linked note.",
-    "cannibalization.note_offsite_gmv": "Mean over linked notes of off-site GMV (link and search channels) in the window with the link minus without it, ¥ per linked note.",
-    "cannibalization.ratio": "-(note in-app effect) / (note off-site effect) over the same linked notes: in-app ¥ lost per ¥ of extra off-site GMV.",
-    "cannibalization.merchant_inapp_pct": "100 x sum over enrolled merchants' days from enrolment to the data end of (whole-store in-app GMV - the same with all the merchant's links removed) / sum of the latter: a ratio of totals.",
+    "mature_note": "A note whose window closed by the data end (publish_time + window_days <= data end).",
+    "cannibalization.note_inapp_gmv": "Mean over mature linked notes of in-app GMV in the window with the link minus without it (the same simulated buyers), ¥ per linked note.",
+    "cannibalization.note_offsite_gmv": "Mean over mature linked notes of off-site GMV (link and search channels) in the window with the link minus without it, ¥ per linked note.",
+    "cannibalization.ratio": "-(note in-app effect) / (note off-site effect) over the same mature linked notes: in-app ¥ lost per ¥ of extra off-site GMV.",
+    "cannibalization.merchant_inapp_pct": "100 x sum over enrolled merchants' days from enrolment to the data end of (whole-store in-app GMV - the same with all the merchant's links removed) / sum of the latter: a ratio of totals (each merchant-day weighted by its counterfactual GMV).",
     "cannibalization.merchant_inapp_pct_merchant_mean": "The mean over enrolled merchants with an in-app store of each merchant's own ratio-of-totals effect (%) over its post-enrolment days.",
-    "naive.note_inapp_gmv": "Mean in-app GMV in the window of linked notes minus that of all other notes (no adjustment).",
-    "naive.note_offsite_gmv": "Mean off-site GMV in the window of linked notes minus that of all other notes (no adjustment).",
-    "mature": "The *_mature keys restrict to linked notes whose window closed by the data end.",
+    "naive.note_inapp_gmv": "Mean in-app GMV in the window of mature linked notes minus that of all other mature notes (no adjustment).",
+    "naive.note_offsite_gmv": "Mean off-site GMV in the window of mature linked notes minus that of all other mature notes (no adjustment).",
+    "all_linked": "The *_all_linked keys average over every linked note, including those whose window runs past the data end (which no run on the data can estimate).",
 }
 
 
@@ -102,19 +111,22 @@ def compute_truth(
     )
 
     truth: dict = {}
-    for suffix, subset in (("", linked), ("_mature", linked & mature)):
+    # Headline keys: mature linked notes (what a run on the data end estimates).
+    for suffix, subset in (("", linked & mature), ("_all_linked", linked)):
         inapp = _mean(inapp_1[subset] - inapp_0[subset])
         offsite = _mean(off_1[subset] - off_0[subset])
         truth[f"cannibalization.note_inapp_gmv{suffix}"] = inapp
         truth[f"cannibalization.note_offsite_gmv{suffix}"] = offsite
         truth[f"cannibalization.ratio{suffix}"] = _ratio(0.0 - inapp, offsite)  # 0.0 - x: no -0.0
-        truth[f"n_linked_notes{suffix}"] = int(subset.sum())
+    truth["n_linked_notes"] = int(linked.sum())
+    truth["n_linked_notes_mature"] = int((linked & mature).sum())
 
     pct, pct_mean, n_store = _merchant_effect(merchants, daily)
     truth["cannibalization.merchant_inapp_pct"] = pct
     truth["cannibalization.merchant_inapp_pct_merchant_mean"] = pct_mean
-    truth["naive.note_inapp_gmv"] = _mean(inapp_1[linked]) - _mean(inapp_1[~linked])
-    truth["naive.note_offsite_gmv"] = _mean(off_1[linked]) - _mean(off_1[~linked])
+    treated, others = linked & mature, ~linked & mature
+    truth["naive.note_inapp_gmv"] = _mean(inapp_1[treated]) - _mean(inapp_1[others])
+    truth["naive.note_offsite_gmv"] = _mean(off_1[treated]) - _mean(off_1[others])
     truth.update(
         {
             "n_notes": int(notes.n),
