@@ -15,7 +15,15 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from redcat.config import KERNEL_NAME
-from redcat.report.html import ReportExportError, export_html, external_references, render_html
+from redcat.report.html import (
+    CONTENT_SECURITY_POLICY,
+    ReportExportError,
+    count_charts,
+    export_html,
+    external_references,
+    render_html,
+    render_page,
+)
 from redcat.report.tables import show_table
 
 EVIL_SCRIPT = "<script>alert(1)</script>"
@@ -151,6 +159,23 @@ def test_charts_are_inline_with_text_kept_as_text(exported):
     assert title and "Noto Sans CJK SC" in title.group(0) and "Microsoft YaHei" in title.group(0)
 
 
+def _meta(html: str, name: str) -> str | None:
+    found = re.search(rf'<meta[^>]*name="{name}"[^>]*>', html)
+    content = found and re.search(r'content="([^"]*)"', found.group(0))
+    return content.group(1) if content else None
+
+
+@pytest.mark.slow
+def test_page_carries_its_chart_count_and_a_policy_that_forbids_fetching(exported):
+    _, html = exported
+    # Two SVG charts and one PNG, counted from the notebook's outputs, not from the page.
+    assert _meta(html, "redcat-charts") == "3"
+    policy = re.search(r'<meta[^>]*http-equiv="Content-Security-Policy"[^>]*>', html)
+    assert policy and f'content="{CONTENT_SECURITY_POLICY}"' in policy.group(0)
+    assert "default-src 'none'" in CONTENT_SECURITY_POLICY
+    assert html.index("Content-Security-Policy") < html.index("<style")  # governs all below
+
+
 @pytest.mark.slow
 def test_stderr_warnings_and_logging_are_removed(exported):
     _, html = exported
@@ -205,6 +230,37 @@ def test_parameter_cells_are_dropped_whatever_they_print():
     assert "PARAM-OUT" not in html and "INJECTED-OUT" not in html
     assert "rc-table" in html
     assert html.count("jp-CodeCell") == 1  # empty cells leave no boxes behind
+
+
+@pytest.mark.parametrize(
+    ("markup", "charts"),
+    [
+        ("<p>no chart</p>", 0),
+        ('<figure><svg><g><svg width="1"></svg></g></svg></figure>', 1),  # nested: one chart
+        ('<svg/><svg></svg><img src="data:image/png;base64,AA">', 3),
+        ('<svg><image href="data:image/png;base64,AA"/></svg><img src="data:,"/>', 2),
+    ],
+)
+def test_charts_are_counted_as_the_reader_sees_them(markup, charts):
+    assert count_charts(markup) == charts
+
+
+def test_chart_count_follows_the_type_the_page_shows():
+    svg = '<svg xmlns="http://www.w3.org/2000/svg"><rect width="1" height="1"/></svg>'
+    both = new_output("display_data", data={"image/svg+xml": svg, "image/png": "AAAA"})
+    html_only = _html_output("<p>a table, no chart</p>")
+    png = new_output("display_data", data={"image/png": "AAAA", "text/plain": "fig"})
+    nb = _nb_with(new_code_cell("x", outputs=[both, html_only, png]))
+    assert _meta(render_html(nb, "t"), "redcat-charts") == "2"
+
+
+def test_a_page_of_escaped_html_gets_the_same_frame_and_checks():
+    html = render_page("Runs <all>", '<p>x</p><figure class="rc-chart"><svg></svg></figure>', "en")
+    assert _meta(html, "redcat-charts") == "1"
+    assert "<title>Runs &lt;all&gt;</title>" in html and '<html lang="en">' in html
+    assert "Content-Security-Policy" in html
+    with pytest.raises(ReportExportError):
+        render_page("t", '<img src="https://example.com/a.png">')
 
 
 def test_a_notebook_with_an_error_is_not_published(tmp_path):

@@ -3,8 +3,12 @@
 nbconvert's stock HTML loads require.js, MathJax and more from public CDNs and shows the code.
 Ours (template `redcat_html`) shows only outputs and markdown, inlines a small stylesheet, and
 draws charts as inline SVG; before writing, the page is scanned and refused if anything in it
-would load from elsewhere. The file is written to a temp file and renamed into place, so a
-reader never opens half a report.
+would load from elsewhere. Two stamps in the page's <head> back this up in the reader's browser:
+a Content-Security-Policy that forbids every fetch and every script (so even a bug that slipped
+past the scan cannot load or run anything), and `<meta name="redcat-charts">`, the number of
+charts the notebook's outputs hold, which the browser test compares with the charts it sees
+drawn. The file is written to a temp file and renamed into place, so a reader never opens half
+a report.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from pathlib import Path
 
 import nbformat
 from nbconvert import HTMLExporter
+from nbconvert.filters import DataTypeFilter
 from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
 
 from redcat.config import TEMPLATES_DIR
@@ -28,6 +33,14 @@ TEMPLATE_NAME = "redcat_html"
 # Cells never shown to readers: setup cells marked by hand, and papermill's parameter cells.
 REMOVE_CELL_TAGS = frozenset({"remove", "parameters", "injected-parameters"})
 HTML_LANG = {"zh": "zh-CN", "en": "en"}
+# What the page may load, enforced by the browser: nothing but inline styles and data: images.
+# `default-src 'none'` also forbids every script; base-uri and form-action are not covered by it.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+    "base-uri 'none'; form-action 'none'"
+)
+# Image types a chart may be stored as, besides SVG (e.g. a pyplot figure shown inline).
+RASTER_CHART_TYPES = ("image/png", "image/jpeg", "image/gif", "image/webp")
 
 
 class ReportExportError(RuntimeError):
@@ -42,8 +55,12 @@ class ReaderFacingOutputs(Preprocessor):
     Error outputs stop the export: a failed run publishes nothing.
     """
 
+    def __init__(self, display_priority: list[str] | None = None, **kw) -> None:
+        super().__init__(**kw)
+        self.display_priority = list(display_priority or [])
+
     def preprocess(self, nb, resources):
-        kept = []
+        kept, charts = [], 0
         for index, cell in enumerate(nb.cells):
             if cell.cell_type != "code":
                 kept.append(cell)
@@ -55,10 +72,58 @@ class ReaderFacingOutputs(Preprocessor):
                     "a notebook with errors is not published"
                 )
             cell.outputs = [o for o in cell.get("outputs", []) if _reader_facing(o)]
+            charts += sum(charts_in_output(o, self.display_priority) for o in cell.outputs)
             if cell.outputs:
                 kept.append(cell)
         nb.cells = kept
+        resources.setdefault("redcat", {})["charts"] = charts
         return nb, resources
+
+
+def charts_in_output(output, display_priority: list[str]) -> int:
+    """How many charts an output shows: the page renders only its first type in priority order.
+
+    An SVG or image output is one chart; an HTML output (a report section) holds as many as it
+    has outermost `<svg>` elements and `<img>` elements.
+    """
+    data = output.get("data", {})
+    shown = next((kind for kind in display_priority if kind in data), None)
+    if shown in RASTER_CHART_TYPES:
+        return 1
+    if shown in ("image/svg+xml", "text/html"):
+        return count_charts(str(data[shown]))
+    return 0
+
+
+class _ChartCounter(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.charts = 0
+        self._svg_depth = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "svg":
+            if self._svg_depth == 0:
+                self.charts += 1
+            self._svg_depth += 1
+        elif tag == "img" and self._svg_depth == 0:
+            self.charts += 1
+
+    def handle_startendtag(self, tag, attrs):
+        if tag in ("svg", "img") and self._svg_depth == 0:
+            self.charts += 1
+
+    def handle_endtag(self, tag):
+        if tag == "svg" and self._svg_depth:
+            self._svg_depth -= 1
+
+
+def count_charts(html: str) -> int:
+    """Outermost `<svg>` plus `<img>` elements in a piece of HTML: the charts a reader sees."""
+    counter = _ChartCounter()
+    counter.feed(html)
+    counter.close()
+    return counter.charts
 
 
 def _reader_facing(output) -> bool:
@@ -81,13 +146,20 @@ def build_exporter() -> HTMLExporter:
     exporter.register_preprocessor(
         TagRemovePreprocessor(remove_cell_tags=set(REMOVE_CELL_TAGS), enabled=True), enabled=True
     )
-    exporter.register_preprocessor(ReaderFacingOutputs(), enabled=True)
+    priority = DataTypeFilter(config=exporter.config).display_data_priority
+    exporter.register_preprocessor(ReaderFacingOutputs(display_priority=priority), enabled=True)
     return exporter
 
 
 def render_html(nb: nbformat.NotebookNode, title: str, language: str = "zh") -> str:
     """The report page for an executed notebook, checked to be self-contained."""
-    resources = {"redcat": {"title": title, "html_lang": HTML_LANG.get(language, language)}}
+    resources = {
+        "redcat": {
+            "title": title,
+            "html_lang": HTML_LANG.get(language, language),
+            "csp": CONTENT_SECURITY_POLICY,
+        }
+    }
     body, _ = build_exporter().from_notebook_node(nb, resources=resources)
     outside = external_references(body)
     if outside:
@@ -96,6 +168,17 @@ def render_html(nb: nbformat.NotebookNode, title: str, language: str = "zh") -> 
             f"the report would load {len(outside)} outside resource(s): {listed}"
         )
     return body
+
+
+def render_page(title: str, body_html: str, language: str = "zh") -> str:
+    """A page of already-escaped HTML (e.g. the run index) in the report's frame and checks.
+
+    Same template, stylesheet, Content-Security-Policy, chart stamp and self-containment scan
+    as the notebook reports; `body_html` must escape its data (use redcat.report.tables).
+    """
+    output = nbformat.v4.new_output("display_data", data={"text/html": body_html})
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("", outputs=[output])])
+    return render_html(nb, title, language)
 
 
 def export_html(
