@@ -19,6 +19,14 @@ def test_defaults_follow_the_contract():
     assert (params.window_days, params.horizon_hours, params.language) == (14, 72, "zh")
 
 
+def test_tradeoff_parameters_default_and_accept_whole_numbers():
+    params = RunParams()
+    assert (params.commission_rate, params.ad_revenue_per_linked_note) == (0.05, 0.0)
+    assert params.ad_revenue_per_ad_yuan == 1.0
+    values = parse_overrides(["commission_rate=0", "ad_revenue_per_linked_note=20"])
+    assert build_params(values).ad_revenue_per_linked_note == 20.0
+
+
 def test_overrides_are_read_as_typed_values():
     values = parse_overrides(["window_days=7", "as_of=2025-07-01", "language=en"])
     assert values == {"window_days": 7, "as_of": "2025-07-01", "language": "en"}
@@ -37,6 +45,11 @@ def test_overrides_are_read_as_typed_values():
         ({"language": "fr"}, "'language'"),
         ({"as_of": "2025-13-01"}, "'as_of'"),
         ({"as_of": "yesterday"}, "'as_of'"),
+        ({"commission_rate": 1.5}, "'commission_rate'"),
+        ({"commission_rate": -0.01}, "'commission_rate'"),
+        ({"commission_rate": "5%"}, "'commission_rate'"),
+        ({"ad_revenue_per_linked_note": -1.0}, "'ad_revenue_per_linked_note'"),
+        ({"ad_revenue_per_ad_yuan": 1.2}, "'ad_revenue_per_ad_yuan'"),
     ],
 )
 def test_bad_parameters_are_named(values, fragment):

@@ -40,6 +40,15 @@ class RunParams(BaseModel):
     )
     seed: int = Field(0, ge=0, le=2**31 - 1, description="random seed for every model")
     language: Literal["zh", "en"] = Field("zh", description="report language")
+    commission_rate: float = Field(
+        0.05, ge=0.0, le=1.0, description="in-app commission rate (share of in-app GMV)"
+    )
+    ad_revenue_per_linked_note: float = Field(
+        0.0, ge=0.0, le=1e6, description="platform ad revenue per linked note, ¥"
+    )
+    ad_revenue_per_ad_yuan: float = Field(
+        1.0, ge=0.0, le=1.0, description="platform revenue per ¥1 of extra merchant ad spend"
+    )
 
     @field_validator("as_of")
     @classmethod
