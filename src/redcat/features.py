@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from redcat.config import CREATOR_TIERS, INDUSTRIES, NOTE_FORMATS
+from redcat.engine.signals import ObservedRows, note_windows, observed_rows, sum_by_note
 
 DAY = pd.Timedelta(days=1)
 
@@ -256,35 +257,21 @@ def _day_number(values: pd.Series) -> np.ndarray:
 
 
 def daily_signals_by_cutoff(
-    notes: pd.DataFrame, note_daily: pd.DataFrame, horizon_hours: int
+    notes: pd.DataFrame, note_daily: pd.DataFrame, horizon_hours: int, engine: str = "auto"
 ) -> pd.DataFrame:
     """Per note (rows in `notes` order): signal sums, first/last observed day, days observed.
 
-    Vectorised with bincount over note positions, so a 1M-note world stays fast.
+    The observed rows are selected by DuckDB on large tables (numpy on small ones) and summed
+    per note in one fixed order, so every engine gives identical sums (redcat.engine.signals).
     """
-    n = len(notes)
-    publish_day = _day_number(notes["publish_time"])
-    # Days d with d + 1 <= cutoff  <=>  d < floor(cutoff) (a day is over at the next midnight).
-    cutoff_day = _day_number(feature_cutoff(notes, horizon_hours))
-    days_observed = np.maximum(cutoff_day - publish_day, 0)
+    rows = observed_rows(notes, note_daily, horizon_hours, SUMMED_SIGNALS, engine=engine)
+    return signals_frame(notes, rows, horizon_hours)
 
-    position = pd.Index(notes["note_id"]).get_indexer(note_daily["note_id"])
-    date = _day_number(note_daily["date"])
-    known = position >= 0
-    position_known = np.where(known, position, 0)
-    keep = known & (date >= publish_day[position_known]) & (date < cutoff_day[position_known])
-    pos = position[keep]
-    day = date[keep]
-    first = day == publish_day[pos]
-    last = (day == cutoff_day[pos] - 1) & ~first
 
-    out: dict[str, np.ndarray] = {"days_observed": days_observed.astype("float64")}
-    for col in SUMMED_SIGNALS:
-        values = note_daily[col].to_numpy("float64", na_value=0.0)[keep]
-        out[col] = np.bincount(pos, weights=values, minlength=n)
-        if col in TREND_SIGNALS:
-            out[f"{col}_first_day"] = np.bincount(pos[first], weights=values[first], minlength=n)
-            out[f"{col}_last_day"] = np.bincount(pos[last], weights=values[last], minlength=n)
+def signals_frame(notes: pd.DataFrame, rows: ObservedRows, horizon_hours: int) -> pd.DataFrame:
+    """The per-note signal frame from the observed daily rows (any engine's)."""
+    publish_day, cutoff_day = note_windows(notes, horizon_hours)
+    out = sum_by_note(rows, publish_day, cutoff_day, SUMMED_SIGNALS, TREND_SIGNALS)
     return pd.DataFrame(out, index=notes.index)
 
 
