@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from redcat.config import CREATOR_TIERS, INDUSTRIES, NOTE_FORMATS
+from redcat.engine.cache import FeatureCache
 from redcat.engine.signals import ObservedRows, note_windows, observed_rows, sum_by_note
 
 DAY = pd.Timedelta(days=1)
@@ -173,6 +174,9 @@ class FeatureTables:
     inapp_orders: pd.DataFrame
     creators: pd.DataFrame
     merchants: pd.DataFrame
+    # The loaded dataset's fingerprint (set by `of`): features of fingerprinted tables are
+    # cached on disk (redcat.engine.cache); tables assembled by hand have none and are not.
+    fingerprint: str | None = None
 
     @classmethod
     def of(cls, data: TablesLike, notes: pd.DataFrame | None = None) -> FeatureTables:
@@ -182,6 +186,7 @@ class FeatureTables:
             inapp_orders=data.inapp_orders,
             creators=data.creators,
             merchants=data.merchants,
+            fingerprint=getattr(data, "fingerprint", None),
         )
 
 
@@ -308,11 +313,24 @@ def build_features(
 
     `reference` defaults to one fitted on all of `data`'s notes; pass the training reference
     when building features for a model (training and scoring must share one yardstick).
+    Features of a loaded dataset are cached on disk per data fingerprint, notes, H, reference
+    and feature code (redcat.engine.cache), so a re-run does not rebuild them.
     """
     check_feature_inputs(data)
-    notes = data.notes.reset_index(drop=True)
     if reference is None:
-        reference = FeatureReference.fit(notes, data.merchants)
+        reference = FeatureReference.fit(data.notes.reset_index(drop=True), data.merchants)
+    return FeatureCache().get_or_build(
+        getattr(data, "fingerprint", None),
+        data.notes[list(REQUIRED_COLUMNS["notes"])],
+        {"horizon_hours": horizon_hours, "reference": reference.to_dict()},
+        lambda: _compute_features(data, horizon_hours, reference),
+    )
+
+
+def _compute_features(
+    data: TablesLike, horizon_hours: int, reference: FeatureReference
+) -> pd.DataFrame:
+    notes = data.notes.reset_index(drop=True)
     cutoff = feature_cutoff(notes, horizon_hours)
     signals = daily_signals_by_cutoff(notes, data.note_daily, horizon_hours)
 
