@@ -42,6 +42,12 @@ class RunContext:
         """Hand a result to the run; the runner writes it into results.json."""
         return record_result(self.run_dir, key, value)
 
+    def outputs(self):
+        """What earlier notebooks of this run recorded and saved (`redcat.run_outputs`)."""
+        from redcat.run_outputs import load_run_outputs
+
+        return load_run_outputs(self.run_dir)
+
     def save_table(self, name: str, frame: pd.DataFrame) -> Path:
         """Save a table the run produced (e.g. predictions) beside its report."""
         path = self.run_dir / TABLES_DIR / f"{name}.parquet"
