@@ -115,7 +115,7 @@ def test_broken_data_stops_before_any_work(tmp_path, dataset, good_notebook):
     assert outcome.exit_code == EXIT_BAD_INPUT
     assert "creators" in outcome.message
     assert sorted(p.name for p in reports.iterdir() if not p.name.startswith(".")) == sorted(
-        [first.run_id, "latest"]
+        [first.run_id, "latest", "index.html", "index.en.html", "index.json"]
     )
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, get_args
 
-from redcat.config import REPORTS_DIR
+from redcat.config import NOTEBOOKS_DIR, REPORTS_DIR
 
 log = logging.getLogger("redcat")
 
@@ -77,7 +77,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from redcat.params import ParameterError, resolve_params
-    from redcat.runner import EXIT_BAD_INPUT, RunSetupError, run
+    from redcat.runner import EXIT_BAD_INPUT, RunSetupError, discover_notebooks, run
 
     data_dir = Path(args.data)
     try:
@@ -87,20 +87,74 @@ def cmd_run(args: argparse.Namespace) -> int:
             {"data_dir": str(data_dir.resolve())},
         )
     except ParameterError as exc:
-        print(f"redcat run: bad parameters\n{exc}", file=sys.stderr)
+        _say(f"redcat run: bad parameters\n{exc}", error=True)
+        return EXIT_BAD_INPUT
+    notebooks = discover_notebooks(Path(args.notebooks))
+    if not notebooks:
+        _say(f"redcat run: no report notebooks (NN_name.ipynb) in {args.notebooks}", error=True)
         return EXIT_BAD_INPUT
     try:
-        outcome = run(params, reports_dir=Path(args.reports))
+        outcome = run(
+            params,
+            reports_dir=Path(args.reports),
+            notebooks=notebooks,
+            wait=args.wait,
+            keep=args.keep,
+        )
     except RunSetupError as exc:
-        print(f"redcat run: {exc}", file=sys.stderr)
+        _say(f"redcat run: {exc}", error=True)
         return EXIT_BAD_INPUT
     if outcome.exit_code == 0:
-        print(f"run {outcome.run_id} succeeded: {outcome.run_dir}")
+        _say(f"redcat run: run {outcome.run_id} succeeded: {outcome.run_dir}")
     else:
-        print(f"redcat run: {outcome.status}: {outcome.message}", file=sys.stderr)
+        _say(f"redcat run: {outcome.status}: {outcome.message}", error=True)
         if outcome.run_dir:
-            print(f"the executed notebooks and manifest are in {outcome.run_dir}", file=sys.stderr)
+            _say(f"redcat run: its log and executed notebooks are in {outcome.run_dir}", error=True)
     return outcome.exit_code
+
+
+def _say(line: str, error: bool = False) -> None:
+    """A line for the person (or cron log) watching, stamped with the UTC time."""
+    stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    print(f"{stamp} {line}", file=sys.stderr if error else sys.stdout, flush=True)
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    from redcat.run_index import write_index
+
+    reports = Path(args.reports)
+    if not reports.is_dir():
+        print(f"redcat index: {reports} is not a folder", file=sys.stderr)
+        return 2
+    written = write_index(reports)
+    print(f"rebuilt the run index: {written['zh']}, {written['en']}, {written['json']}")
+    return 0
+
+
+def _non_negative_seconds(text: str) -> float:
+    value = float(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more seconds, got {text}")
+    return value
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {text}")
+    return value
+
+
+RUN_EXIT_CODES = """exit codes:
+  0    the run succeeded; reports/latest points at it
+  1    a notebook failed; its executed copy and run.log in the run folder hold the error,
+       latest is unchanged
+  2    bad parameters, data or options; nothing ran and nothing was written
+  3    another run holds the reports folder (and --wait, if given, ran out); nothing written
+  130  stopped by Ctrl-C (SIGINT), 143 by SIGTERM, 129 by SIGHUP: the run is marked
+       interrupted, latest is unchanged
+
+Every run (succeeded or not) rebuilds reports/index.html, index.en.html and index.json."""
 
 
 def cmd_score(args: argparse.Namespace) -> int:
@@ -132,10 +186,7 @@ def build_parser() -> argparse.ArgumentParser:
         "run",
         help="validate, then execute the report notebooks into reports/<run_id>/",
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog="parameters:\n"
-        + describe_parameters()
-        + "\n\nexit codes: 0 succeeded, 1 a notebook failed, 2 bad parameters or data,"
-        " 3 another run holds the reports folder",
+        epilog="parameters:\n" + describe_parameters() + "\n\n" + RUN_EXIT_CODES,
     )
     run.add_argument("--data", required=True, help="dataset folder")
     run.add_argument("--params", help="YAML file of parameters")
@@ -145,7 +196,37 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--reports", default=str(REPORTS_DIR), help="reports folder (default %(default)s)"
     )
+    run.add_argument(
+        "--wait",
+        type=_non_negative_seconds,
+        default=0.0,
+        metavar="SECONDS",
+        help="if another run holds the reports folder, wait up to this long for it to end "
+        "(default 0: exit 3 at once)",
+    )
+    run.add_argument(
+        "--keep",
+        type=_positive_int,
+        metavar="N",
+        help="after a successful run, delete the oldest run folders beyond the N newest "
+        "(failed runs count; the latest good run and a run in progress are never deleted)",
+    )
+    run.add_argument(
+        "--notebooks",
+        default=str(NOTEBOOKS_DIR),
+        help="folder of the NN_name.ipynb report notebooks (default %(default)s; "
+        "env REDCAT_NOTEBOOKS_DIR)",
+    )
     run.set_defaults(func=cmd_run)
+
+    index = sub.add_parser(
+        "index",
+        help="rebuild reports/index.html (run history) and index.json from the run folders",
+    )
+    index.add_argument(
+        "--reports", default=str(REPORTS_DIR), help="reports folder (default %(default)s)"
+    )
+    index.set_defaults(func=cmd_index)
 
     score = sub.add_parser(
         "score",
@@ -161,10 +242,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-    )
+    # The console shows warnings (progress too with -v); run.log gets INFO whatever this says.
+    console = logging.StreamHandler()
+    console.setLevel(logging.INFO if args.verbose else logging.WARNING)
+    console.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, handlers=[console])
     return args.func(args)
 
 

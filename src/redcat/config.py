@@ -17,7 +17,8 @@ DEFAULT_DATA_DIR = DATA_DIR / "default"
 # REDCAT_MODELS_DIR lets tests and scheduled runs keep model versions elsewhere.
 MODELS_DIR = Path(os.environ.get("REDCAT_MODELS_DIR", PROJ_ROOT / "models")).resolve()
 REPORTS_DIR = PROJ_ROOT / "reports"
-NOTEBOOKS_DIR = PROJ_ROOT / "notebooks"
+# REDCAT_NOTEBOOKS_DIR lets tests (and trials of new notebooks) run another notebooks folder.
+NOTEBOOKS_DIR = Path(os.environ.get("REDCAT_NOTEBOOKS_DIR", PROJ_ROOT / "notebooks")).resolve()
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
 
 KERNEL_NAME = "redcat"

@@ -1,18 +1,34 @@
 """`redcat run`: validate, execute the notebooks with papermill, publish the run.
 
-A run lives in `reports/<run_id>/`: the executed notebooks, their HTML, results.json and
-manifest.json. Parameters and data are checked before anything is created. A run that fails
-keeps its executed notebook (the error is in it) as its log, is marked failed in its manifest,
-and publishes nothing: `reports/latest` moves only when a run succeeds.
+A run lives in `reports/<run_id>/`: the executed notebooks, their HTML (the summary notebook's
+as `report.html`, the run's entry point), results.json, manifest.json and run.log. Parameters
+and data are checked before anything is created.
+
+Publishing is all or nothing. `report.html` appears only when every notebook has run, and
+`reports/latest` moves (one atomic rename) only after the manifest says "succeeded". A run that
+fails keeps its executed notebook (the error is in it) and run.log, is marked failed in its
+manifest, and publishes nothing. A run stopped by SIGTERM, SIGHUP or Ctrl-C is marked
+"interrupted"; one killed outright (SIGKILL) leaves a "running" manifest whose own lock is free,
+which the run index reads as interrupted.
+
+One run at a time writes to a reports folder: a second one waits for the folder's lock up to
+`wait` seconds, then gives up with EXIT_BUSY, naming the run that holds it. After every run
+the index (reports/index.html, index.json) is rebuilt from the run folders' manifests.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import re
 import secrets
+import shutil
+import signal
+import socket
+import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,32 +40,61 @@ from redcat.data import DataContractError, fingerprint_dataset, validate_dataset
 from redcat.params import ParameterError, RunParams
 from redcat.provenance import code_version, package_versions
 from redcat.results import collect_results, write_json_atomic
+from redcat.run_index import (
+    ALIVE_LOCK,
+    ENTRY_POINT,
+    FAILED,
+    HOLDER_FILE,
+    INTERRUPTED,
+    LATEST,
+    LOCK_FILE,
+    MANIFEST,
+    RESULTS,
+    RUN_LOG,
+    RUNNING,
+    SUCCEEDED,
+    latest_run_id,
+    read_json,
+    run_folders,
+    run_is_alive,
+    write_index,
+)
 
 log = logging.getLogger(__name__)
 
 NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
-LATEST = "latest"
-LOCK_FILE = ".redcat-run.lock"
-MANIFEST = "manifest.json"
-RESULTS = "results.json"
-RUN_LOG = "run.log"
+# The notebook whose HTML is the run's entry point for stakeholders (NN_summary.ipynb).
+ENTRY_NOTEBOOK = re.compile(r"^\d\d_summary\.ipynb$")
+STAGED_ENTRY = f".{ENTRY_POINT}.pending"  # the entry page until the whole run has succeeded
+TRASH_PREFIX = ".deleting-"
 
-# Exit codes of `redcat run` (documented in the README).
+# Exit codes of `redcat run` (documented in `redcat run --help` and the README).
 EXIT_OK = 0
-EXIT_FAILED = 1  # a notebook failed; its executed copy holds the error
+EXIT_FAILED = 1  # a notebook failed; its executed copy and run.log hold the error
 EXIT_BAD_INPUT = 2  # parameters or data broke the contract; nothing ran
-EXIT_BUSY = 3  # another run holds the reports folder
+EXIT_BUSY = 3  # another run holds the reports folder (and --wait ran out)
+# A run stopped by a signal exits 128 + the signal's number, as shells do: 130 (SIGINT),
+# 143 (SIGTERM), 129 (SIGHUP). Its manifest says "interrupted".
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 
 
 class RunSetupError(RuntimeError):
     """The machine is not ready to run (e.g. the project kernel is not installed)."""
 
 
+class RunInterrupted(BaseException):  # noqa: N818 - like KeyboardInterrupt, not an error
+    """The run was asked to stop by a signal (SIGTERM from cron/systemd, SIGHUP)."""
+
+    def __init__(self, signum: int) -> None:
+        self.signum = signum
+        super().__init__(f"stopped by {signal.Signals(signum).name}")
+
+
 @dataclass(frozen=True)
 class RunOutcome:
     run_id: str | None
     run_dir: Path | None
-    status: str  # "succeeded", "failed", "rejected", "busy"
+    status: str  # "succeeded", "failed", "interrupted", "rejected", "busy"
     exit_code: int
     message: str = ""
 
@@ -57,6 +102,13 @@ class RunOutcome:
 def discover_notebooks(folder: Path = NOTEBOOKS_DIR) -> list[Path]:
     """The report notebooks, in their numbered order."""
     return sorted(Path(folder).glob(NOTEBOOK_GLOB))
+
+
+def html_name(notebook: Path) -> str:
+    """The HTML file a notebook becomes: `report.html` for NN_summary, else NN_name.html."""
+    return (
+        ENTRY_POINT if ENTRY_NOTEBOOK.match(Path(notebook).name) else Path(notebook).stem + ".html"
+    )
 
 
 def new_run_id(now: datetime | None = None) -> str:
@@ -84,11 +136,39 @@ def point_latest(reports_dir: Path, run_id: str) -> None:
     os.replace(tmp, link)
 
 
-def _file_logger(run_dir: Path) -> logging.Handler:
+class _KernelStderr:
+    """papermill's `stderr_file`: what the notebooks write to stderr (warnings) goes to run.log."""
+
+    def __init__(self, notebook: str) -> None:
+        self.notebook = notebook
+
+    def write(self, text: str) -> None:
+        if text.strip():
+            log.warning("%s stderr: %s", self.notebook, text.rstrip())
+
+    def flush(self) -> None:
+        pass
+
+
+@contextmanager
+def _run_log(run_dir: Path) -> Iterator[None]:
+    """Send the package's and papermill's log records (INFO and up) to the run's run.log."""
     handler = logging.FileHandler(run_dir / RUN_LOG, encoding="utf-8")
+    handler.setLevel(logging.INFO)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    logging.getLogger("redcat").addHandler(handler)
-    return handler
+    loggers = [logging.getLogger("redcat"), logging.getLogger("papermill")]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.addHandler(handler)
+        if logger.getEffectiveLevel() > logging.INFO:
+            logger.setLevel(logging.INFO)  # console handlers keep their own, higher level
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.removeHandler(handler)
+            logger.setLevel(level)
+        handler.close()
 
 
 def _execute(notebook: Path, out: Path, params: RunParams, kernel_name: str) -> None:
@@ -102,6 +182,7 @@ def _execute(notebook: Path, out: Path, params: RunParams, kernel_name: str) -> 
         cwd=str(notebook.parent),
         progress_bar=False,
         log_output=False,
+        stderr_file=_KernelStderr(notebook.name),
         report_mode=True,
     )
 
@@ -116,10 +197,10 @@ def report_title(notebook: Path) -> str:
     return notebook.stem
 
 
-def _export(executed: Path) -> Path:
+def _export(executed: Path, out_html: Path) -> Path:
     from redcat.report.html import export_html
 
-    return export_html(executed, executed.with_suffix(".html"), title=report_title(executed))
+    return export_html(executed, out_html, title=report_title(executed))
 
 
 def check_data(data_dir: Path) -> str | None:
@@ -132,24 +213,62 @@ def check_data(data_dir: Path) -> str | None:
     )
 
 
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _describe_failure(exc: BaseException) -> str:
+    """One line naming what went wrong (papermill's errors carry the cell's exception)."""
+    ename, evalue = getattr(exc, "ename", None), getattr(exc, "evalue", None)
+    if ename:
+        cell = getattr(exc, "exec_count", None)
+        return f"{ename}: {_first_line(str(evalue))}" + (f" (cell [{cell}])" if cell else "")
+    return f"{type(exc).__name__}: {_first_line(str(exc))}"
+
+
+def _first_line(text: str) -> str:
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    return lines[0] if lines else ""
+
+
+def _finish(run_dir: Path, manifest: dict[str, object], status: str, **fields: object) -> None:
+    finished = datetime.now(UTC)
+    started = datetime.fromisoformat(str(manifest["started"]))
+    manifest.update(
+        status=status,
+        finished=finished.isoformat(timespec="seconds"),
+        duration_seconds=round((finished - started).total_seconds(), 1),
+        **fields,
+    )
+    write_json_atomic(run_dir / MANIFEST, manifest)
+
+
 def execute_run(
     params: RunParams,
     reports_dir: Path = REPORTS_DIR,
     notebooks: Sequence[Path] | None = None,
     kernel_name: str = KERNEL_NAME,
+    run_id: str | None = None,
 ) -> RunOutcome:
-    """Run the notebooks into a new run folder. Parameters and data are assumed checked."""
+    """Run the notebooks into a new run folder. Parameters and data are assumed checked.
+
+    Raises what stopped it (a signal, an unexpected error) after marking the manifest.
+    """
     reports_dir = Path(reports_dir)
     notebooks = list(notebooks) if notebooks is not None else discover_notebooks()
-    run_id = new_run_id()
+    run_id = run_id or new_run_id()
     run_dir = reports_dir / run_id
     run_dir.mkdir(parents=True)
+    alive = FileLock(str(run_dir / ALIVE_LOCK))
+    alive.acquire(timeout=0)  # held until this process ends: the index's "still running" test
     params = params.model_copy(update={"run_dir": str(run_dir.resolve())})
     data_dir = Path(params.data_dir)
     manifest: dict[str, object] = {
         "run_id": run_id,
-        "status": "running",
-        "started": datetime.now(UTC).isoformat(),
+        "status": RUNNING,
+        "started": _now(),
+        "pid": os.getpid(),
+        "host": socket.gethostname(),
         "parameters": params.model_dump(),
         "data": {"folder": str(data_dir.resolve()), "fingerprint": fingerprint_dataset(data_dir)},
         "code": code_version(),
@@ -157,49 +276,157 @@ def execute_run(
         "kernel": kernel_name,
         "notebooks": [nb.name for nb in notebooks],
         "timings_seconds": {},
+        "log": RUN_LOG,
     }
-    write_json_atomic(run_dir / MANIFEST, manifest)
-    handler = _file_logger(run_dir)
     timings: dict[str, float] = manifest["timings_seconds"]  # type: ignore[assignment]
+    staged, entry = run_dir / STAGED_ENTRY, run_dir / ENTRY_POINT
+    published = False
     try:
-        for notebook in notebooks:
-            started = time.perf_counter()
-            executed = run_dir / notebook.name
-            log.info("executing %s", notebook.name)
+        with _run_log(run_dir):
+            write_json_atomic(run_dir / MANIFEST, manifest)
+            log.info("run %s started (pid %s): %d notebooks", run_id, os.getpid(), len(notebooks))
             try:
-                _execute(notebook, executed, params, kernel_name)
-                _export(executed)
-            except Exception as exc:  # the executed notebook keeps the traceback
-                timings[notebook.stem] = round(time.perf_counter() - started, 3)
-                message = f"{notebook.name} failed: {type(exc).__name__}: {_first_line(exc)}"
-                log.error("%s (log: %s)", message, executed)
-                manifest.update(status="failed", error=message, failed_notebook=notebook.name)
-                manifest["finished"] = datetime.now(UTC).isoformat()
-                write_json_atomic(run_dir / MANIFEST, manifest)
-                return RunOutcome(run_id, run_dir, "failed", EXIT_FAILED, message)
-            timings[notebook.stem] = round(time.perf_counter() - started, 3)
-        results = {
-            "run_id": run_id,
-            "parameters": params.model_dump(),
-            "data": manifest["data"],
-            "code": manifest["code"],
-            "timings_seconds": timings,
-            **collect_results(run_dir),
-        }
-        write_json_atomic(run_dir / RESULTS, results)
-        manifest.update(status="succeeded", finished=datetime.now(UTC).isoformat())
-        write_json_atomic(run_dir / MANIFEST, manifest)
-        point_latest(reports_dir, run_id)
-        log.info("run %s succeeded in %.1f s", run_id, sum(timings.values()))
-        return RunOutcome(run_id, run_dir, "succeeded", EXIT_OK)
+                outcome = _execute_all(notebooks, run_dir, params, kernel_name, manifest, timings)
+                if outcome is not None:
+                    return outcome
+                results = {
+                    "run_id": run_id,
+                    "parameters": params.model_dump(),
+                    "data": manifest["data"],
+                    "code": manifest["code"],
+                    "timings_seconds": timings,
+                    **collect_results(run_dir),
+                }
+                write_json_atomic(run_dir / RESULTS, results)
+                if staged.exists():
+                    os.replace(staged, entry)  # the entry page appears only for a complete run
+                pages = sorted(p.name for p in run_dir.glob("*.html"))
+                _finish(
+                    run_dir,
+                    manifest,
+                    SUCCEEDED,
+                    report=ENTRY_POINT if entry.exists() else (pages[0] if pages else None),
+                    pages=pages,
+                )
+                point_latest(reports_dir, run_id)
+                published = True
+                log.info("run %s succeeded in %.1f s", run_id, manifest["duration_seconds"])
+                return RunOutcome(run_id, run_dir, SUCCEEDED, EXIT_OK)
+            except BaseException as exc:
+                interrupted = isinstance(exc, RunInterrupted | KeyboardInterrupt)
+                status = INTERRUPTED if interrupted else FAILED
+                reason = str(exc) if isinstance(exc, RunInterrupted) else _describe_failure(exc)
+                log.error("run %s %s: %s", run_id, status, reason, exc_info=not interrupted)
+                _finish(run_dir, manifest, status, error=reason)
+                raise
     finally:
-        logging.getLogger("redcat").removeHandler(handler)
-        handler.close()
+        if not published:  # nothing that looks like a finished report may stay behind
+            staged.unlink(missing_ok=True)
+            entry.unlink(missing_ok=True)
+        alive.release()
 
 
-def _first_line(exc: Exception) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0] if text else ""
+def _execute_all(
+    notebooks: Sequence[Path],
+    run_dir: Path,
+    params: RunParams,
+    kernel_name: str,
+    manifest: dict[str, object],
+    timings: dict[str, float],
+) -> RunOutcome | None:
+    """Execute and export each notebook in turn; the failed outcome if one fails, else None."""
+    for notebook in notebooks:
+        started = time.perf_counter()
+        executed = run_dir / notebook.name
+        html = html_name(notebook)
+        out_html = run_dir / (STAGED_ENTRY if html == ENTRY_POINT else html)
+        log.info("executing %s", notebook.name)
+        try:
+            _execute(notebook, executed, params, kernel_name)
+            _export(executed, out_html)
+        except Exception as exc:  # the executed notebook keeps the traceback
+            timings[notebook.stem] = round(time.perf_counter() - started, 3)
+            message = f"{notebook.name} failed: {_describe_failure(exc)}"
+            log.error(
+                "%s after %.1f s; the executed notebook %s holds the error:\n%s",
+                message,
+                timings[notebook.stem],
+                executed.name,
+                str(exc).strip(),
+            )
+            _finish(run_dir, manifest, FAILED, error=message, failed_notebook=notebook.name)
+            return RunOutcome(run_dir.name, run_dir, FAILED, EXIT_FAILED, message)
+        timings[notebook.stem] = round(time.perf_counter() - started, 3)
+        log.info("%s done in %.1f s → %s", notebook.name, timings[notebook.stem], html)
+    return None
+
+
+@contextmanager
+def _stop_on_signals() -> Iterator[None]:
+    """Turn SIGTERM/SIGHUP into RunInterrupted (SIGINT is KeyboardInterrupt already)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum, frame):
+        raise RunInterrupted(signum)
+
+    previous = {signum: signal.signal(signum, stop) for signum in STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def prune_runs(reports_dir: Path, keep: int) -> list[str]:
+    """Delete the oldest run folders so that the `keep` newest remain; return the deleted ids.
+
+    Every run folder counts, failed and interrupted ones too (their logs are kept while they
+    are recent). Never deleted: the run `latest` points at, and a run still in progress. Each
+    folder is first renamed out of the way (one atomic step, so nobody sees half a run), then
+    removed.
+    """
+    if keep < 1:
+        raise ValueError(f"keep must be at least 1, got {keep}")
+    reports_dir = Path(reports_dir)
+    latest = latest_run_id(reports_dir)
+    folders = run_folders(reports_dir)
+    deleted = []
+    for folder in folders[: max(len(folders) - keep, 0)]:
+        if folder.name == latest or run_is_alive(folder):
+            continue
+        trash = reports_dir / f"{TRASH_PREFIX}{folder.name}"
+        os.rename(folder, trash)
+        deleted.append(folder.name)
+    for trash in reports_dir.glob(f"{TRASH_PREFIX}*"):  # also what an earlier prune left
+        shutil.rmtree(trash, ignore_errors=True)
+    if deleted:
+        log.info("--keep %d: deleted %d old run folder(s): %s", keep, len(deleted), deleted)
+    return deleted
+
+
+def _busy_message(reports_dir: Path, waited: float) -> str:
+    holder = read_json(reports_dir / HOLDER_FILE) or {}
+    who = (
+        f": run {holder.get('run_id')} (pid {holder.get('pid')} on {holder.get('host')}, "
+        f"started {holder.get('started')})"
+        if holder.get("run_id")
+        else ""
+    )
+    tried = f"gave up after waiting {waited:g} s" if waited > 0 else "not waiting (--wait 0)"
+    return (
+        f"another redcat run holds {reports_dir}{who}; {tried}. Try again when it ends, "
+        "or pass --wait SECONDS to queue behind it"
+    )
+
+
+def refresh_index(reports_dir: Path) -> None:
+    """Rebuild the run index; a problem here is logged, never turned into a failed run."""
+    try:
+        write_index(reports_dir)
+    except Exception:
+        log.exception("could not rebuild the run index of %s", reports_dir)
 
 
 def run(
@@ -207,36 +434,74 @@ def run(
     reports_dir: Path = REPORTS_DIR,
     notebooks: Sequence[Path] | None = None,
     kernel_name: str = KERNEL_NAME,
+    *,
+    wait: float = 0.0,
+    keep: int | None = None,
 ) -> RunOutcome:
-    """Check the data, take the reports folder's lock, and execute the run."""
+    """Check the data, take the reports folder's lock, execute the run, then prune and index.
+
+    `wait`: seconds to wait for a run in progress to end (0: turn away at once).
+    `keep`: after a successful run, keep only this many newest run folders (see prune_runs).
+    """
     reports_dir = Path(reports_dir)
+    if keep is not None and keep < 1:
+        return RunOutcome(None, None, "rejected", EXIT_BAD_INPUT, f"--keep {keep}: must be ≥ 1")
     problem = check_data(Path(params.data_dir))
     if problem:
         return RunOutcome(None, None, "rejected", EXIT_BAD_INPUT, problem)
+    notebooks = list(notebooks) if notebooks is not None else discover_notebooks()
+    if not notebooks:
+        message = f"no report notebooks ({NOTEBOOK_GLOB}) in {NOTEBOOKS_DIR}"
+        return RunOutcome(None, None, "rejected", EXIT_BAD_INPUT, message)
     ensure_kernel(kernel_name)
     reports_dir.mkdir(parents=True, exist_ok=True)
+    run_id = new_run_id()
     lock = FileLock(str(reports_dir / LOCK_FILE))
     try:
-        lock.acquire(timeout=0)
+        lock.acquire(timeout=max(float(wait), 0.0))
     except Timeout:
-        return RunOutcome(
-            None,
-            None,
-            "busy",
-            EXIT_BUSY,
-            f"another redcat run is writing to {reports_dir}; try again when it ends",
-        )
+        return RunOutcome(None, None, "busy", EXIT_BUSY, _busy_message(reports_dir, wait))
+    holder = reports_dir / HOLDER_FILE
     try:
-        return execute_run(params, reports_dir, notebooks, kernel_name)
+        write_json_atomic(
+            holder,
+            {"run_id": run_id, "pid": os.getpid(), "host": socket.gethostname(), "started": _now()},
+        )
+        try:
+            with _stop_on_signals():
+                outcome = execute_run(params, reports_dir, notebooks, kernel_name, run_id=run_id)
+        except (RunInterrupted, KeyboardInterrupt) as exc:
+            signum = getattr(exc, "signum", signal.SIGINT)
+            outcome = RunOutcome(
+                run_id,
+                reports_dir / run_id,
+                INTERRUPTED,
+                128 + int(signum),
+                f"run {run_id} stopped by {signal.Signals(signum).name}; latest is unchanged",
+            )
+        except BaseException:
+            refresh_index(reports_dir)
+            raise
+        if outcome.status == SUCCEEDED and keep:
+            try:
+                prune_runs(reports_dir, keep)
+            except OSError:
+                log.exception("--keep %d: could not delete old run folders", keep)
+        refresh_index(reports_dir)
+        return outcome
     finally:
+        holder.unlink(missing_ok=True)
         lock.release()
 
 
 __all__ = [
     "DataContractError",
     "ParameterError",
+    "RunInterrupted",
     "RunOutcome",
     "discover_notebooks",
     "execute_run",
+    "html_name",
+    "prune_runs",
     "run",
 ]

@@ -104,6 +104,72 @@ TEXT: dict[str, dict[str, str]] = {
     "chart.launch": {"zh": "种草直达上线", "en": "Links launch"},
     "chart.festival": {"zh": "618 大促", "en": "618 festival"},
     "chart.no_data": {"zh": "分析日之前暂无数据", "en": "No data up to the run date"},
+    # --- run history (reports/index.html) -----------------------------------------------------
+    "index.title": {"zh": "红猫计划分析 · 运行记录", "en": "Red Cat analysis · run history"},
+    "index.other_language": {"zh": "English version", "en": "中文版"},
+    "index.summary": {
+        "zh": "共 {n} 次运行：成功 {ok} 次，失败 {failed} 次，中断 {interrupted} 次，"
+        "进行中 {running} 次。本页生成于 {time} (UTC)。",
+        "en": "{n} runs: {ok} succeeded, {failed} failed, {interrupted} interrupted, "
+        "{running} running. Page built {time} (UTC).",
+    },
+    "index.latest": {"zh": "最新报告", "en": "Latest report"},
+    "index.latest_facts": {
+        "zh": "{time} (UTC) 运行 · 数据 {folder}",
+        "en": "Run at {time} (UTC) · data {folder}",
+    },
+    "index.open_latest": {"zh": "打开最新报告", "en": "Open the latest report"},
+    "index.no_good_run": {
+        "zh": "还没有成功的运行，暂无可看的报告。",
+        "en": "No run has succeeded yet, so there is no report to read.",
+    },
+    "index.trend": {"zh": "主要估计值的走势", "en": "Headline estimates over time"},
+    "index.trend_caption": {
+        "zh": "每个点是一次成功运行的估计值，竖线是它的 95% 置信区间；按运行时间从左到右排列，"
+        "最右（红色）为最新报告。失败或中断的运行不计入。",
+        "en": "Each dot is one successful run's estimate and the bar its 95% interval, runs in "
+        "time order with the latest report on the right (in red). Failed or interrupted runs "
+        "are left out.",
+    },
+    "index.no_trend": {
+        "zh": "还没有成功运行报告过这个数字。",
+        "en": "No successful run has reported this number yet.",
+    },
+    "index.runs": {"zh": "全部运行", "en": "All runs"},
+    "index.runs_caption": {
+        "zh": "最新的在最上面。失败或中断的运行不会替换最新报告；“日志”里有出错的原因和各步耗时。",
+        "en": "Newest first. A failed or interrupted run never replaces the latest report; its "
+        "log says what went wrong and how long each step took.",
+    },
+    "index.col.time": {"zh": "运行时间 (UTC)", "en": "Run time (UTC)"},
+    "index.col.status": {"zh": "状态", "en": "Status"},
+    "index.col.data": {"zh": "数据", "en": "Data"},
+    "index.col.parameters": {"zh": "参数", "en": "Parameters"},
+    "index.col.duration": {"zh": "耗时", "en": "Duration"},
+    "index.col.links": {"zh": "查看", "en": "Open"},
+    "index.fingerprint": {"zh": "数据指纹", "en": "data fingerprint"},
+    "index.link.report": {"zh": "报告", "en": "Report"},
+    "index.link.log": {"zh": "日志", "en": "Log"},
+    "index.link.notebook": {"zh": "出错的 notebook", "en": "Notebook with the error"},
+    "index.latest_marker": {"zh": "最新报告", "en": "latest report"},
+    "index.metric.note_offsite_gmv": {
+        "zh": "每篇挂链笔记带来的站外 GMV (¥)",
+        "en": "Off-site GMV per linked note (¥)",
+    },
+    "index.metric.note_inapp_gmv": {
+        "zh": "每篇挂链笔记的站内 GMV 变化 (¥)",
+        "en": "In-app GMV change per linked note (¥)",
+    },
+    "index.metric.ratio": {"zh": "蚕食率", "en": "Cannibalization ratio"},
+    "index.metric.merchant_inapp_pct": {
+        "zh": "商家站内 GMV 变化 (%)",
+        "en": "Merchants' in-app GMV change (%)",
+    },
+    "index.metric.test_auc": {"zh": "站外转化预测 AUC", "en": "Off-site conversion AUC"},
+    "run_status.succeeded": {"zh": "成功", "en": "Succeeded"},
+    "run_status.failed": {"zh": "失败", "en": "Failed"},
+    "run_status.interrupted": {"zh": "中断", "en": "Interrupted"},
+    "run_status.running": {"zh": "进行中", "en": "Running"},
     # --- captions ------------------------------------------------------------------------------
     "caption.run_facts": {
         "zh": "分析日 {as_of} · 归因窗口 {w} 天 · 挂链判定：发布后 {h} 小时内",
