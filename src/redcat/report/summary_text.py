@@ -238,13 +238,16 @@ SUMMARY_TEXT: dict[str, dict[str, str]] = {
     "sum.aud.ads.text": {
         "zh": "入驻使商家广告花费提高 {lift}（95% 区间 {lift_ci}），每周约新增广告花费 {extra}。"
         "按当前参数，每周广告收入 {ads}，抵扣损失的佣金 {commission} 后净额 {net}（{net_ci}）。"
-        "只要站内佣金率低于 {breakeven}，红猫就比闭环更赚钱。",
+        "盈亏平衡佣金率：{breakeven}（站内佣金率低于此值时，红猫比闭环更赚钱）。",
         "en": "Enrolment raised merchants' ad spend by {lift} (95% interval {lift_ci}), about "
         "{extra} of extra spend a week. At these parameters that is {ads} of ad revenue a week; "
-        "after {commission} of lost commission the net is {net} ({net_ci}). Red Cat earns "
-        "more than the closed loop as long as the in-app commission rate is below {breakeven}.",
+        "after {commission} of lost commission the net is {net} ({net_ci}). Break-even "
+        "commission rate: {breakeven} (below it, Red Cat earns more than the closed loop).",
     },
-    "sum.aud.ads.no_loss": {"zh": "任意水平", "en": "any level"},
+    "sum.aud.ads.no_loss": {
+        "zh": "不存在（按点估计，挂链没有减少站内 GMV）",
+        "en": "none (on the point estimate the links take no in-app GMV)",
+    },
     "sum.aud.ads.no_lift": {
         "zh": "商家广告花费的变化未能估计，账本只计入每篇挂链笔记的广告收入。",
         "en": "The change in merchants' ad spend could not be estimated; the ledger counts only "
@@ -254,9 +257,9 @@ SUMMARY_TEXT: dict[str, dict[str, str]] = {
     "sum.sure.intro": {
         "zh": "“较有把握”：95% 区间不含零且设计检验通过；“方向未定”：区间同时包含正负；"
         "“需谨慎”：设计检验发出警告；“无法判断”：数据不足、未能估计。",
-        "en": "“Fairly sure”: the 95% interval excludes zero and the design's checks pass; "
-        "“Direction unclear”: the interval allows both signs; “Handle with care”: a design "
-        "check raised a flag; “Not known”: too little data to estimate.",
+        "en": "Fairly sure: the 95% interval excludes zero and the design's checks pass. "
+        "Direction unclear: the interval allows both signs. Handle with care: a design check "
+        "raised a flag. Not known: too little data to estimate.",
     },
     "sum.sure.pretrend": {
         "zh": "商家层面：入驻前各周的趋势检验未通过（p = {p:.2f}），入驻商家与对照商家在入驻前已走势不同，"
@@ -521,7 +524,7 @@ SUMMARY_TEXT: dict[str, dict[str, str]] = {
     "sum.app.def.interval": {
         "zh": "95% 区间：若重复抽样，这样算出的区间有 95% 的机会覆盖真实值。区间不含零，才说“较有把握”。",
         "en": "95% interval: over repeated samples, intervals built this way cover the true "
-        "value 95% of the time. Only an interval that excludes zero is called “fairly sure”.",
+        "value 95% of the time. Only an interval that excludes zero is called fairly sure.",
     },
     "sum.app.designs": {"zh": "因果设计的假设", "en": "What the causal designs assume"},
     "sum.app.conversion": {"zh": "转化模型的假设", "en": "What the conversion model assumes"},
