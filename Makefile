@@ -12,8 +12,12 @@ PARAMS ?=
 NOTES ?= 30000
 SEED ?= 0
 PYTEST_ARGS ?=
+LAB_ARGS ?=
+# The browser test drives Debian's Chromium (never a downloaded browser) and needs CJK fonts.
+CHROMIUM ?= /usr/bin/chromium
+BROWSER_PACKAGES := chromium fonts-noto-cjk
 
-.PHONY: help setup report test lab bench lint format lock clean-venv
+.PHONY: help setup browser report test lab bench lint format lock clean-venv
 
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -24,8 +28,9 @@ $(INSTALLED): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	@touch $@
 
-$(KERNEL): $(INSTALLED)
-	$(BIN)/python -m ipykernel install --sys-prefix --name redcat --display-name "Python (redcat)"
+# `ipykernel install --sys-prefix --name redcat`, plus `--ext=redcat.lab` (autoreload in `make lab`).
+$(KERNEL): $(INSTALLED) src/redcat/lab.py
+	$(BIN)/python -m redcat.lab --install-kernel
 
 setup: $(INSTALLED) $(KERNEL) ## Create .venv from the lock file and install the `redcat` Jupyter kernel (idempotent)
 
@@ -36,11 +41,32 @@ report: setup $(DATA)/notes.parquet ## Simulate the default world if data/ has n
 	$(BIN)/redcat run --data $(DATA) $(if $(PARAMS),--params $(PARAMS))
 	@echo "open reports/latest/ for the newest report"
 
-test: setup ## Run the test suite
+# Quiet and quick when both are there; otherwise apt-get (as root, or through sudo).
+browser: ## Install Debian's chromium and fonts-noto-cjk for the browser test, if missing
+	@missing=""; \
+	test -x $(CHROMIUM) || missing="chromium"; \
+	dpkg-query -W -f='$${Status}' fonts-noto-cjk 2>/dev/null | grep -q "ok installed" \
+		|| missing="$$missing fonts-noto-cjk"; \
+	if [ -n "$$missing" ]; then \
+		missing=$$(echo $$missing); \
+		if ! command -v apt-get >/dev/null 2>&1; then \
+			echo "make browser: the browser test needs the Debian packages '$$missing' ($(CHROMIUM) and CJK fonts), and apt-get is not available: install them by hand" >&2; exit 1; \
+		fi; \
+		if [ "$$(id -u)" = 0 ]; then sudo=""; \
+		elif command -v sudo >/dev/null 2>&1; then sudo="sudo"; \
+		else echo "make browser: installing '$$missing' needs root or sudo; run as root: apt-get install $$missing" >&2; exit 1; fi; \
+		echo "make browser: installing $$missing (apt-get)"; \
+		$$sudo apt-get update -qq \
+		&& $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null \
+		|| { echo "make browser: apt-get install $$missing failed (see above)" >&2; exit 1; }; \
+		test -x $(CHROMIUM) || { echo "make browser: $(CHROMIUM) still missing after installing chromium" >&2; exit 1; }; \
+	fi
+
+test: setup browser ## Run the test suite (installs the browser test's chromium and CJK fonts if missing)
 	$(BIN)/python -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
-lab: setup ## Start JupyterLab on the project kernel
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+lab: setup $(DATA)/notes.parquet ## Start JupyterLab on the `redcat` kernel (notebooks/ as root, autoreload on)
+	$(BIN)/python -m redcat.lab $(LAB_ARGS)
 
 bench: setup ## Run the benchmarks and print their figures
 	@for script in benchmarks/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
