@@ -56,6 +56,13 @@ PRETREND_ALPHA = 0.05
 DESIGNS = ("note_dml", "merchant_did", "threshold_rdd")
 DESIGN_UNITS = {"note_dml": "¥", "merchant_did": "%", "threshold_rdd": "%"}
 NAN = math.nan
+VOLUME_COLUMNS = (
+    "industry",
+    "linked_notes",
+    "enrolled_ad_spend",
+    "enrolled_inapp_gmv",
+    "enrolled_merchants",
+)
 
 
 # --- number formatting ----------------------------------------------------------------------
@@ -172,7 +179,12 @@ def prepare(run) -> Summary:
     """Read notebooks 01–03's outputs, compute the trade-off, record and save it."""
     outputs = run.outputs() if hasattr(run, "outputs") else load_run_outputs(run.run_dir)
     prices = Prices.from_params(run.params)
-    volumes = weekly_volumes(run.data, run.as_of, run.params.horizon_hours)
+    try:
+        volumes = weekly_volumes(run.data, run.as_of, run.params.horizon_hours)
+    except ValueError as exc:  # a run date before links launched: nothing to weigh yet
+        log.warning("no trade-off: %s", exc)
+        volumes = pd.DataFrame(columns=[*VOLUME_COLUMNS])
+        volumes.attrs["weeks"] = 0.0
     lift = _lift_or_none(run)
     inapp = Estimate.from_effect(outputs.effect("cannibalization.note_inapp_gmv"))
     offsite = Estimate.from_effect(outputs.effect("cannibalization.note_offsite_gmv"))
@@ -189,7 +201,8 @@ def prepare(run) -> Summary:
         merchant_inapp_pct=merchant,
     )
     seed = int(run.params.seed)
-    table = compute_tradeoff(inputs, prices, seed=seed) if inapp.available else None
+    usable = inapp.available and not volumes.empty
+    table = compute_tradeoff(inputs, prices, seed=seed) if usable else None
     view = merchant_view(volumes, merchant, prices, seed=seed)
     run.save_table("tradeoff_volumes", volumes)
     if lift is not None:
