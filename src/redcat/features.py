@@ -27,12 +27,13 @@ notes published after it, and scoring new data uses the same yardstick as traini
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
 
-from redcat.config import CREATOR_TIERS, INDUSTRIES, NOTE_FORMATS
+from redcat.config import CREATOR_TIERS, FESTIVALS, INDUSTRIES, NOTE_FORMATS
 from redcat.engine.cache import FeatureCache
 from redcat.engine.signals import ObservedRows, note_windows, observed_rows, sum_by_note
 
@@ -177,6 +178,8 @@ class FeatureTables:
     # The loaded dataset's fingerprint (set by `of`): features of fingerprinted tables are
     # cached on disk (redcat.engine.cache); tables assembled by hand have none and are not.
     fingerprint: str | None = None
+    # The dataset's folder (set by `of`): on a Dask cluster the workers read note_daily there.
+    folder: Path | None = None
 
     @classmethod
     def of(cls, data: TablesLike, notes: pd.DataFrame | None = None) -> FeatureTables:
@@ -187,6 +190,7 @@ class FeatureTables:
             creators=data.creators,
             merchants=data.merchants,
             fingerprint=getattr(data, "fingerprint", None),
+            folder=getattr(data, "folder", None),
         )
 
 
@@ -262,14 +266,19 @@ def _day_number(values: pd.Series) -> np.ndarray:
 
 
 def daily_signals_by_cutoff(
-    notes: pd.DataFrame, note_daily: pd.DataFrame, horizon_hours: int, engine: str = "auto"
+    notes: pd.DataFrame,
+    note_daily: pd.DataFrame,
+    horizon_hours: int,
+    engine: str = "auto",
+    source: Path | None = None,
 ) -> pd.DataFrame:
     """Per note (rows in `notes` order): signal sums, first/last observed day, days observed.
 
     The observed rows are selected by DuckDB on large tables (numpy on small ones) and summed
     per note in one fixed order, so every engine gives identical sums (redcat.engine.signals).
+    `source`, the table's parquet file, lets a run on a Dask cluster read it on the workers.
     """
-    rows = observed_rows(notes, note_daily, horizon_hours, SUMMED_SIGNALS, engine=engine)
+    rows = observed_rows(notes, note_daily, horizon_hours, SUMMED_SIGNALS, engine, source)
     return signals_frame(notes, rows, horizon_hours)
 
 
@@ -332,7 +341,9 @@ def _compute_features(
 ) -> pd.DataFrame:
     notes = data.notes.reset_index(drop=True)
     cutoff = feature_cutoff(notes, horizon_hours)
-    signals = daily_signals_by_cutoff(notes, data.note_daily, horizon_hours)
+    folder = getattr(data, "folder", None)
+    source = Path(folder) / "note_daily.parquet" if folder is not None else None
+    signals = daily_signals_by_cutoff(notes, data.note_daily, horizon_hours, source=source)
 
     f = pd.DataFrame(index=pd.Index(notes["note_id"].astype(str), name="note_id"))
     for col in SUMMED_SIGNALS:
@@ -405,3 +416,23 @@ def _compute_features(
     enrolled = notes["merchant_id"].map(merchants["enrolled_date"])
     f["merchant_enrolled"] = (enrolled.notna() & (enrolled <= cutoff)).astype("float64").to_numpy()
     return f[list(FEATURE_NAMES)]
+
+
+def festival_share(publish_time: pd.Series, window_days: int, festivals=FESTIVALS) -> np.ndarray:
+    """Share of each note's W-day attribution window that falls on festival days.
+
+    The window is the W calendar days from the publish day on; festival days come from the
+    calendar merchants know in advance (config.FESTIVALS), so this is known at publishing.
+    Not a booster feature (training notes may predate every festival, and trees cannot carry
+    an effect past the range they saw): the conversion model's calibrator uses it
+    (redcat.modeling.calibration, method "cloglog_calendar").
+    """
+    if window_days < 1:
+        raise ValueError(f"window_days must be at least 1, got {window_days}")
+    first_day = _day_number(pd.Series(publish_time))
+    days = first_day[:, None] + np.arange(window_days)[None, :]
+    inside = np.zeros(days.shape, dtype=bool)
+    for start, end in festivals:
+        lo, hi = (np.datetime64(d, "D").astype("int64") for d in (start, end))
+        inside |= (days >= lo) & (days <= hi)
+    return inside.mean(axis=1)

@@ -69,14 +69,23 @@ def observed_rows_numpy(
     notes: pd.DataFrame, note_daily: pd.DataFrame, horizon_hours: int, columns: Sequence[str]
 ) -> ObservedRows:
     """Select the observed rows with a pandas index lookup (fine for small tables)."""
-    publish_day, cutoff_day = note_windows(notes, horizon_hours)
-    position = pd.Index(notes["note_id"]).get_indexer(note_daily["note_id"])
+    return select_observed(note_keys(notes, horizon_hours).to_pandas(), note_daily, columns)
+
+
+def select_observed(
+    keys: pd.DataFrame, note_daily: pd.DataFrame, columns: Sequence[str]
+) -> ObservedRows:
+    """The rows of `note_daily` observed by their note's cutoff, given the `note_keys` (also
+    what each Dask partition runs)."""
+    found = pd.Index(keys["note_id"]).get_indexer(note_daily["note_id"])
     date = day_number(note_daily["date"])
-    known = position >= 0
-    safe = np.where(known, position, 0)
-    keep = known & (date >= publish_day[safe]) & (date < cutoff_day[safe])
+    known = found >= 0
+    safe = np.where(known, found, 0)
+    publish_day = keys["publish_day"].to_numpy("int64")[safe]
+    cutoff_day = keys["cutoff_day"].to_numpy("int64")[safe]
+    keep = known & (date >= publish_day) & (date < cutoff_day)
     return ObservedRows(
-        position=position[keep].astype("int64"),
+        position=keys["pos"].to_numpy("int64")[safe][keep],
         day=date[keep],
         values={c: note_daily[c].to_numpy("float64", na_value=0.0)[keep] for c in columns},
     )
@@ -144,10 +153,29 @@ def observed_rows(
     horizon_hours: int,
     columns: Sequence[str],
     engine: str = "auto",
+    source: Path | None = None,
 ) -> ObservedRows:
-    """The observed rows by the engine asked for: "duckdb", "numpy" or "auto" (by size)."""
+    """The observed rows by the engine asked for: "duckdb", "numpy", "dask" or "auto".
+
+    "auto" uses the run's Dask cluster when one is active and the table's parquet `source` is
+    known (the workers read it), else DuckDB on large tables and numpy on small ones.
+    """
+    from redcat.engine.cluster import current_client
+
+    client = current_client()
     if engine == "auto":
-        engine = "duckdb" if len(note_daily) >= DUCKDB_MIN_ROWS else "numpy"
+        on_disk = source is not None and Path(source).suffix == ".parquet" and Path(source).exists()
+        if client is not None and on_disk:
+            engine = "dask"
+        else:
+            engine = "duckdb" if len(note_daily) >= DUCKDB_MIN_ROWS else "numpy"
+    if engine == "dask":
+        from redcat.engine.dask_path import observed_rows_dask, read_note_daily
+
+        if client is None or source is None:
+            raise ValueError("the dask engine needs an active cluster and the parquet source")
+        daily = read_note_daily(source, columns)
+        return observed_rows_dask(notes, daily, horizon_hours, columns, client)
     if engine == "duckdb":
         return observed_rows_duckdb(notes, note_daily, horizon_hours, columns)
     if engine == "numpy":
