@@ -190,3 +190,9 @@ def test_known_world_the_answer_is_inside_the_interval(world, small_world):
         <= _value(estimated, "net", col="ci_high")
     )
     assert _value(estimated, "net") == pytest.approx(true_net, rel=0.05)
+
+
+def test_a_run_date_before_launch_has_no_weeks_to_weigh(world):
+    data, _ = world
+    with pytest.raises(ValueError, match="before links launched"):
+        weekly_volumes(data, pd.Timestamp("2025-05-01 23:59"), 72)

@@ -368,9 +368,9 @@ SUMMARY_TEXT: dict[str, dict[str, str]] = {
     },
     "sum.to.lift": {
         "zh": "广告花费提升由交错 DiD 估计：入驻商家日均广告花费相对未入驻时 {lift}（95% 区间 {lift_ci}，"
-        "{n:,} 个商家周）。",
+        "{n:,} 家商家参与比较）。",
         "en": "The ad-spend lift is a staggered DiD estimate: enrolled merchants' daily ad spend "
-        "{lift} against not enrolling (95% interval {lift_ci}; {n:,} merchant-weeks).",
+        "{lift} against not enrolling (95% interval {lift_ci}; {n:,} merchants compared).",
     },
     "sum.to.industry_caption": {
         "zh": "只列出有入驻商家或挂链笔记的行业。广告花费提升对所有行业使用同一整体估计；"
