@@ -226,3 +226,30 @@ def test_the_server_shuts_down_cleanly(lab, kernel):
     assert lab.request("GET", "/api/kernels").json() == []
     lab.request("POST", "/api/shutdown")
     assert lab.process.wait(timeout=20) == 0, lab.log()
+
+
+def test_papermill_kernels_run_without_autoreload(monkeypatch):
+    """`redcat run` starts the same kernel outside JupyterLab: code stays as loaded."""
+    from jupyter_client.manager import start_new_kernel
+
+    monkeypatch.delenv(AUTORELOAD_ENV, raising=False)
+    printed: list[str] = []
+
+    def keep_stdout(msg):
+        if msg["msg_type"] == "stream" and msg["content"]["name"] == "stdout":
+            printed.append(msg["content"]["text"])
+
+    manager, client = start_new_kernel(kernel_name=KERNEL_NAME)
+    try:
+        reply = client.execute_interactive(
+            "print(*sorted(get_ipython().extension_manager.loaded))",
+            timeout=30,
+            output_hook=keep_stdout,
+        )
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
+    assert reply["content"]["status"] == "ok"
+    loaded = "".join(printed).split()
+    assert "redcat.lab" in loaded  # the kernel spec's extension ran, and did nothing
+    assert "IPython.extensions.autoreload" not in loaded
