@@ -120,3 +120,12 @@ def test_cluster_addresses_are_checked():
         with pytest.raises(ValueError, match="Dask scheduler address"):
             cluster.check_cluster(bad)
     assert cluster.check_cluster("tcp://10.0.0.5:8786") == "tcp://10.0.0.5:8786"
+
+
+def test_the_cluster_parameter_is_validated():
+    from redcat.params import ParameterError, build_params
+
+    assert build_params({}).cluster == "local"
+    assert build_params({"cluster": "tcp://scheduler:8786"}).cluster == "tcp://scheduler:8786"
+    with pytest.raises(ParameterError, match="parameter 'cluster'.*tcp://host:8786"):
+        build_params({"cluster": "scheduler:8786"})

@@ -18,6 +18,7 @@ import pandas as pd
 
 from redcat.config import DEFAULT_DATA_DIR
 from redcat.data import Dataset, ValidationReport, fingerprint_dataset, load_dataset
+from redcat.engine.cluster import activate
 from redcat.params import RunParams, build_params
 from redcat.results import record_result
 
@@ -73,6 +74,8 @@ def resolve_as_of(as_of: str, data: Dataset) -> pd.Timestamp:
 def open_run(**parameters: Any) -> RunContext:
     """Validate parameters and data, and return the context every notebook section uses."""
     params = build_params(parameters, source="notebook parameters")
+    # `cluster`: local, or a Dask scheduler the heavy stages then run on (redcat.engine).
+    activate(params.cluster)
     folder = Path(params.data_dir) if params.data_dir else DEFAULT_DATA_DIR
     data = _load_cached(str(folder.resolve()), fingerprint_dataset(folder))
     if params.run_dir:

@@ -49,6 +49,10 @@ class RunParams(BaseModel):
     ad_revenue_per_ad_yuan: float = Field(
         1.0, ge=0.0, le=1.0, description="platform revenue per ¥1 of extra merchant ad spend"
     )
+    cluster: str = Field(
+        "local",
+        description="where heavy stages run: local, or a Dask scheduler address tcp://host:8786",
+    )
 
     @field_validator("as_of")
     @classmethod
@@ -59,6 +63,13 @@ class RunParams(BaseModel):
             except ValueError as exc:
                 raise ValueError(f"must be a date written YYYY-MM-DD, got {value!r}") from exc
         return value
+
+    @field_validator("cluster")
+    @classmethod
+    def _local_or_scheduler_address(cls, value: str) -> str:
+        from redcat.engine.cluster import check_cluster
+
+        return check_cluster(value)
 
 
 # Set by the runner itself, never by a user's parameters file or -p flag.
