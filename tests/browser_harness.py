@@ -110,13 +110,26 @@ class PageCheck:
         return sum(1 for c in self.charts if c["drawn"] and c["width"] > 0 and c["height"] > 0)
 
 
-def launch(playwright):
+def launch(playwright, env: dict[str, str] | None = None):
     """Debian's Chromium, headless, never a downloaded browser."""
     if not CHROMIUM.exists():
         raise RuntimeError(
             f"{CHROMIUM} is missing: run `make browser` (installs Debian's chromium)"
         )
-    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, env=env)
+
+
+def latin_only_fonts(folder: Path) -> dict[str, str]:
+    """Environment for a Chromium that sees no CJK font (fontconfig limited to DejaVu)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    conf = folder / "fonts.conf"
+    conf.write_text(
+        '<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
+        f"<dir>/usr/share/fonts/truetype/dejavu</dir><cachedir>{folder / 'cache'}</cachedir>"
+        "</fontconfig>",
+        encoding="utf-8",
+    )
+    return {"FONTCONFIG_FILE": str(conf), "HOME": str(folder)}
 
 
 def check_page(browser, html: Path, screenshot_dir: Path | None = None) -> PageCheck:

@@ -22,7 +22,14 @@ from pathlib import Path
 
 import pytest
 
-from browser_harness import HOSTILE_TEXTS, check_page, cjk_glyphs, launch, png_size
+from browser_harness import (
+    HOSTILE_TEXTS,
+    check_page,
+    cjk_glyphs,
+    latin_only_fonts,
+    launch,
+    png_size,
+)
 from redcat.params import RunParams
 from redcat.report.html import count_charts
 from redcat.runner import EXIT_OK, discover_notebooks, run
@@ -58,15 +65,24 @@ def expected_charts(page) -> int:
 
 
 @pytest.fixture(scope="module")
-def pages(hostile_run):
+def playwright(hostile_run):
+    """Started after the run: papermill's event loop and Playwright's never overlap."""
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        try:
-            checked = [check_page(browser, page, SCREENSHOTS) for page in report_pages(hostile_run)]
-        finally:
-            browser.close()
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="module")
+def browser(playwright):
+    chromium = launch(playwright)
+    yield chromium
+    chromium.close()
+
+
+@pytest.fixture(scope="module")
+def pages(hostile_run, browser):
+    checked = [check_page(browser, page, SCREENSHOTS) for page in report_pages(hostile_run)]
     for page in checked:
         log.warning(
             "%s: %.0f KB, %d/%s charts drawn, screenshot %s",
@@ -142,10 +158,8 @@ def test_a_screenshot_of_each_page_is_written(pages):
         assert width == 1280 and height > 900, (page.name, width, height)  # the full page
 
 
-def test_the_checks_catch_a_fetch_a_script_and_a_dialog(hostile_run, tmp_path):
+def test_the_checks_catch_a_fetch_a_script_and_a_dialog(hostile_run, browser, tmp_path):
     """Negative control: the same page with a planted fetch and script, with and without CSP."""
-    from playwright.sync_api import sync_playwright
-
     page = next(iter(sorted(hostile_run.glob("[0-9][0-9]_*.html"))))
     planted = '<img src="https://example.invalid/p.png"><script>alert("planted")</script>'
     html = page.read_text(encoding="utf-8").replace("</main>", planted + "</main>", 1)
@@ -155,12 +169,7 @@ def test_the_checks_catch_a_fetch_a_script_and_a_dialog(hostile_run, tmp_path):
     without_csp.write_text(
         html.replace("Content-Security-Policy", "X-Disabled-Policy", 1), encoding="utf-8"
     )
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        try:
-            guarded, bare = check_page(browser, with_csp), check_page(browser, without_csp)
-        finally:
-            browser.close()
+    guarded, bare = check_page(browser, with_csp), check_page(browser, without_csp)
     # The report's policy stops both before anything happens, and says so in the console.
     assert guarded.attempted_requests == ["https://example.invalid/p.png"]
     assert guarded.outside_requests == [] and guarded.dialogs == []
@@ -169,3 +178,14 @@ def test_the_checks_catch_a_fetch_a_script_and_a_dialog(hostile_run, tmp_path):
     # Without it, the harness sees the fetch (aborted at the network gate) and the alert.
     assert bare.outside_requests == ["https://example.invalid/p.png"]
     assert bare.dialogs == ["alert: planted"]
+
+
+def test_the_font_check_sees_missing_glyph_boxes(hostile_run, playwright, tmp_path):
+    """Negative control: a Chromium without CJK fonts draws boxes, and the check says so."""
+    page = next(iter(sorted(hostile_run.glob("[0-9][0-9]_*.html"))))
+    latin_only = launch(playwright, env=latin_only_fonts(tmp_path / "fonts"))
+    try:
+        boxes = check_page(latin_only, page)
+    finally:
+        latin_only.close()
+    assert boxes.cjk_fonts and all(cjk_glyphs(f) == 0 for f in boxes.cjk_fonts.values())
