@@ -225,6 +225,7 @@ def test_chart_shows_each_estimate_of_the_successful_runs_only(tmp_path):
             "cannibalization.merchant_inapp_pct": 3,
         }
         assert len(re.findall(r"<svg\b", page)) == len(HEADLINE_EFFECTS)
+        assert f'<meta name="redcat-charts" content="{len(HEADLINE_EFFECTS)}">' in page
         # one marker per point: matplotlib draws each errorbar's dot as one <use> of a marker
         ratio_svg = page.split('data-metric="cannibalization.ratio"')[1].split("</figure>")[0]
         assert len(re.findall(r"<use\b", ratio_svg)) >= 4

@@ -219,3 +219,16 @@ def test_keep_deletes_the_oldest_runs_after_a_good_run(tmp_path, dataset):
     with pytest.raises(SystemExit) as bad:
         main(["run", "--data", str(dataset), "--reports", str(reports), "--keep", "0"])
     assert bad.value.code == 2
+
+
+@pytest.mark.parametrize(
+    "path", sorted((Path(__file__).parents[1] / "params").glob("*.yaml")), ids=lambda p: p.name
+)
+def test_each_schedule_parameters_file_is_valid_and_pins_the_definitions(path):
+    from redcat.params import read_params_file, resolve_params
+
+    params = resolve_params(path, [], {"data_dir": "data/prod"})
+    pinned = read_params_file(path)
+    for name in ("window_days", "horizon_hours", "seed", "language"):
+        assert name in pinned, f"{path.name} leaves {name} to the code's default"
+    assert (params.window_days, params.horizon_hours) == (14, 72)  # the contract's W and H

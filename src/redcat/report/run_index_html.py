@@ -5,7 +5,10 @@ across successful runs (point and 95% interval, inline SVG), and a table of ever
 status, data, parameters, duration, headline numbers and links to its report and log. Every
 string that comes from a manifest (data folder, parameters, error messages) is escaped; links
 point only at files inside the reports folder, by relative path. The page needs no script and
-requests nothing; `outside_references` checks that before it is written.
+requests nothing; `outside_references` checks that before it is written, and the page carries
+the notebook reports' Content-Security-Policy and `redcat-charts` stamp (the number of charts,
+which the browser test compares with what it sees drawn). It is not made with
+`redcat.report.html.render_page` because that page may hold no links, and this one is links.
 """
 
 from __future__ import annotations
@@ -22,7 +25,12 @@ from matplotlib.ticker import FixedLocator, MaxNLocator
 from redcat.config import TEMPLATES_DIR
 from redcat.plots import RED, chart_style
 from redcat.report.figures import figure_to_svg
-from redcat.report.html import HTML_LANG, ReportExportError, write_text_atomic
+from redcat.report.html import (
+    CONTENT_SECURITY_POLICY,
+    HTML_LANG,
+    ReportExportError,
+    write_text_atomic,
+)
 from redcat.report.i18n import t
 from redcat.report.tables import MISSING, esc
 from redcat.run_index import (
@@ -352,6 +360,8 @@ def render_index(
         f'<!DOCTYPE html>\n<html lang="{esc(HTML_LANG[language])}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         '<meta name="generator" content="redcat">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{esc(CONTENT_SECURITY_POLICY)}">\n'
+        f'<meta name="redcat-charts" content="{sum(bool(svg) for _, svg in charts.values())}">\n'
         f"<title>{esc(title)}</title>\n<style>\n{CSS.read_text(encoding='utf-8')}{EXTRA_CSS}</style>\n"
         '</head>\n<body>\n<main class="rc-report rc-index">\n'
         f'<p class="rc-lang"><a href="{INDEX_HTML[other]}" hreflang="{other}">'
