@@ -125,14 +125,24 @@ def test_unclear_and_unbounded_results_are_said_as_such():
 
 def test_audiences_and_confidence_speak_from_the_numbers():
     for lang, bits in {
-        "zh": ["¥429", "2.0%", "+25.1%", "48480.0%", "p = 0.00", "¥5,000 门槛断点回归"],
-        "en": ["¥429", "2.0%", "+25.1%", "48480.0%", "p = 0.00", "¥5,000 threshold RDD"],
+        "zh": [
+            "¥429",
+            "2.0%",
+            "+25.1%",
+            "盈亏平衡佣金率：48480.0%",
+            "p = 0.00",
+            "¥5,000 门槛断点回归",
+        ],
+        "en": ["¥429", "2.0%", "+25.1%", "rate: 48480.0%", "p = 0.00", "¥5,000 threshold RDD"],
     }.items():
         texts = s.audience_sentences(NUMBERS, lang)
         sure = " ".join(s.confidence_sentences(NUMBERS, lang))
         joined = texts["ops"] + texts["ads"] + sure
         for bit in bits:
             assert bit in joined, (lang, bit)
+    no_loss = dict(NUMBERS, breakeven=math.inf)
+    assert "无论站内佣金率多高" in s.audience_sentences(no_loss, "zh")["ads"]
+    assert "。按点估计" in s.audience_sentences(no_loss, "zh")["ads"]  # no space between sentences
     fragile = dict(NUMBERS, fragile=True)
     assert any("fragile" in x for x in s.confidence_sentences(fragile, "en"))
 

@@ -387,11 +387,17 @@ def verdict_sentence(n: dict[str, Any], lang: str) -> str:
     return t("sum.to.verdict_unclear", lang, **fields)
 
 
-def _breakeven_text(n: dict[str, Any], lang: str) -> str:
+def _gap(lang: str) -> str:
+    """What goes between two sentences: nothing after a Chinese full stop, a space in English."""
+    return "" if lang == "zh" else " "
+
+
+def breakeven_sentence(n: dict[str, Any], lang: str) -> str:
+    """The commission rate above which the closed loop would have earned more, in words."""
     value = n.get("breakeven", NAN)
-    if value is None or math.isinf(value):
+    if value is None or math.isinf(value) or math.isnan(value):
         return t("sum.aud.ads.no_loss", lang)
-    return f"{value:.1%}"
+    return t("sum.to.breakeven", lang, breakeven=f"{value:.1%}")
 
 
 def audience_sentences(n: dict[str, Any], lang: str) -> dict[str, str]:
@@ -416,10 +422,9 @@ def audience_sentences(n: dict[str, Any], lang: str) -> dict[str, str]:
             lift_ci=_pct_interval(lift, lang), extra=fmt_money(n["extra_ad_spend"]["estimate"], lang),
             ads=fmt_money(n["ads"], lang), commission=fmt_money(n["commission_lost"]["estimate"], lang),
             net=fmt_money(n["net"]["estimate"], lang), net_ci=_money_interval(n["net"], lang),
-            breakeven=_breakeven_text(n, lang),
-        )  # fmt: skip
+        ) + _gap(lang) + breakeven_sentence(n, lang)  # fmt: skip
     elif "net" in n:
-        texts["ads"] = t("sum.aud.ads.no_lift", lang) + " " + net_sentence(n, lang)
+        texts["ads"] = t("sum.aud.ads.no_lift", lang) + _gap(lang) + net_sentence(n, lang)
     else:
         texts["ads"] = t("sum.say.net_missing", lang)
     return texts
@@ -618,7 +623,7 @@ def tradeoff(s: Summary) -> HtmlFragment:
         f'<div class="rc-verdict"><strong>{esc(verdict_sentence(n, lang))}</strong></div>',
         table_html(shown),
         _chart(charts.ledger_chart(total, lang), t("sum.to.chart.title", lang)),
-        _paragraph(t("sum.to.breakeven", lang, breakeven=_breakeven_text(n, lang))),
+        _paragraph(breakeven_sentence(n, lang)),
     ]
     if s.lift is not None:
         parts.append(

@@ -237,16 +237,15 @@ SUMMARY_TEXT: dict[str, dict[str, str]] = {
     },
     "sum.aud.ads.text": {
         "zh": "入驻使商家广告花费提高 {lift}（95% 区间 {lift_ci}），每周约新增广告花费 {extra}。"
-        "按当前参数，每周广告收入 {ads}，抵扣损失的佣金 {commission} 后净额 {net}（{net_ci}）。"
-        "盈亏平衡佣金率：{breakeven}（站内佣金率低于此值时，红猫比闭环更赚钱）。",
+        "按当前参数，每周广告收入 {ads}，抵扣损失的佣金 {commission} 后净额 {net}（{net_ci}）。",
         "en": "Enrolment raised merchants' ad spend by {lift} (95% interval {lift_ci}), about "
         "{extra} of extra spend a week. At these parameters that is {ads} of ad revenue a week; "
-        "after {commission} of lost commission the net is {net} ({net_ci}). Break-even "
-        "commission rate: {breakeven} (below it, Red Cat earns more than the closed loop).",
+        "after {commission} of lost commission the net is {net} ({net_ci}).",
     },
     "sum.aud.ads.no_loss": {
-        "zh": "不存在（按点估计，挂链没有减少站内 GMV）",
-        "en": "none (on the point estimate the links take no in-app GMV)",
+        "zh": "按点估计，挂链没有减少站内 GMV，因此无论站内佣金率多高，红猫都不会比闭环少赚。",
+        "en": "On the point estimate the links take no in-app GMV, so whatever the commission "
+        "rate, Red Cat earns no less than the closed loop.",
     },
     "sum.aud.ads.no_lift": {
         "zh": "商家广告花费的变化未能估计，账本只计入每篇挂链笔记的广告收入。",
@@ -323,7 +322,7 @@ SUMMARY_TEXT: dict[str, dict[str, str]] = {
     "sum.to.ad_from_spend": {"zh": "广告收入：新增花费", "en": "Ad revenue: extra spend"},
     "sum.to.commission_lost": {"zh": "损失的站内佣金", "en": "In-app commission lost"},
     "sum.to.net": {"zh": "平台净收益", "en": "Platform net gain"},
-    "sum.to.p_positive": {"zh": "净收益 > 0 的把握", "en": "Chance net > 0"},
+    "sum.to.p_positive": {"zh": "净收益 > 0 的概率", "en": "Chance net > 0"},
     "sum.to.source": {"zh": "站内效应来源", "en": "In-app effect from"},
     "sum.to.source.industry": {"zh": "本行业估计", "en": "this industry"},
     "sum.to.source.overall": {"zh": "整体估计（本行业样本不足）", "en": "overall (too few here)"},
