@@ -749,6 +749,10 @@ def designs(s: Summary) -> HtmlFragment:
     )
 
 
+def _colon(lang: str) -> str:
+    return "：" if lang == "zh" else ": "
+
+
 def _level(dimension: str, level: str, lang: str) -> str:
     if dimension in ("industry", "tier"):
         return label(dimension, level, lang)
@@ -772,7 +776,7 @@ def heterogeneity(s: Summary) -> HtmlFragment:
         )
         rows.append(
             {
-                t("sum.het.col.group", lang): f"{t('sum.het.dim.' + r.dimension, lang)}: "
+                t("sum.het.col.group", lang): f"{t('sum.het.dim.' + r.dimension, lang)}{_colon(lang)}"
                 f"{_level(r.dimension, str(r.level), lang)}",
                 t("sum.het.col.linked", lang): f"{int(r.n_linked):,}",
                 t("sum.het.col.inapp", lang): _effect_cell(r.estimate, r.ci_low, r.ci_high, "¥", lang),
@@ -788,7 +792,7 @@ def heterogeneity(s: Summary) -> HtmlFragment:
         parts.append(
             _paragraph(
                 t("sum.het.largest", lang,
-                  group=f"{t('sum.het.dim.' + worst['dimension'], lang)}: "
+                  group=f"{t('sum.het.dim.' + worst['dimension'], lang)}{_colon(lang)}"
                   f"{_level(worst['dimension'], str(worst['level']), lang)}",
                   effect=fmt_money(float(worst["estimate"]), lang))
             )
