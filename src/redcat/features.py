@@ -311,6 +311,18 @@ def inapp_orders_by_cutoff(
     )
 
 
+def _lookup(keys: pd.Series, table: pd.DataFrame, key: str):
+    """`column -> table[column]` aligned to `keys` (missing where a key is absent), like
+    `keys.map(table.set_index(key)[column])` but hashing the keys once for every column."""
+    position = pd.Index(table[key]).get_indexer(keys)
+
+    def column(name: str) -> pd.Series:
+        values = pd.api.extensions.take(table[name].to_numpy(), position, allow_fill=True)
+        return pd.Series(values, index=keys.index, name=name)
+
+    return column
+
+
 def _category(values: pd.Series, name: str) -> pd.Categorical:
     return pd.Categorical(values.astype("object"), categories=list(CATEGORY_LEVELS[name]))
 
@@ -370,8 +382,8 @@ def _compute_features(
     f["hours_first_day"] = np.minimum(hours_lived, float(horizon_hours)).to_numpy()
 
     # --- the note -------------------------------------------------------------------------
-    merchants = data.merchants.set_index("merchant_id")
-    industry = notes["merchant_id"].map(merchants["industry"])
+    merchant = _lookup(notes["merchant_id"], data.merchants, "merchant_id")
+    industry = merchant("industry")
     f["format"] = _category(notes["format"], "format")
     price = notes["price"].to_numpy("float64")
     f["price"] = price
@@ -396,9 +408,9 @@ def _compute_features(
     f["inapp_gmv"] = inapp["inapp_gmv"].to_numpy()
 
     # --- the creator ------------------------------------------------------------------------
-    creators = data.creators.set_index("creator_id")
-    f["followers"] = notes["creator_id"].map(creators["followers"]).to_numpy("float64")
-    f["tier"] = _category(notes["creator_id"].map(creators["tier"]), "tier")
+    creator = _lookup(notes["creator_id"], data.creators, "creator_id")
+    f["followers"] = creator("followers").to_numpy("float64")
+    f["tier"] = _category(creator("tier"), "tier")
 
     # --- the merchant -----------------------------------------------------------------------
     f["industry"] = _category(industry, "industry")
@@ -406,14 +418,10 @@ def _compute_features(
         ("has_inapp_store", "has_inapp_store"),
         ("enterprise_account", "enterprise_account"),
     ):
-        f[target] = notes["merchant_id"].map(merchants[source]).astype("float64").to_numpy()
-    f["merchant_daily_ad_spend"] = (
-        notes["merchant_id"].map(merchants["pre_daily_ad_spend"]).to_numpy("float64")
-    )
-    f["merchant_funnel_budget"] = (
-        notes["merchant_id"].map(merchants["funnel_budget"]).to_numpy("float64")
-    )
-    enrolled = notes["merchant_id"].map(merchants["enrolled_date"])
+        f[target] = merchant(source).astype("float64").to_numpy()
+    f["merchant_daily_ad_spend"] = merchant("pre_daily_ad_spend").to_numpy("float64")
+    f["merchant_funnel_budget"] = merchant("funnel_budget").to_numpy("float64")
+    enrolled = merchant("enrolled_date")
     f["merchant_enrolled"] = (enrolled.notna() & (enrolled <= cutoff)).astype("float64").to_numpy()
     return f[list(FEATURE_NAMES)]
 
