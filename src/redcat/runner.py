@@ -348,12 +348,13 @@ def _execute_all(
             timings[notebook.stem] = round(time.perf_counter() - started, 3)
             message = f"{notebook.name} failed: {_describe_failure(exc)}"
             log.error(
-                "%s after %.1f s; the executed notebook %s holds the error:\n%s",
+                "%s after %.1f s; the executed notebook %s holds the error",
                 message,
                 timings[notebook.stem],
                 executed.name,
-                str(exc).strip(),
             )
+            # The whole traceback goes to run.log (INFO and up), not to the console or cron log.
+            log.info("traceback of the failure in %s:\n%s", notebook.name, str(exc).strip())
             _finish(run_dir, manifest, FAILED, error=message, failed_notebook=notebook.name)
             return RunOutcome(run_dir.name, run_dir, FAILED, EXIT_FAILED, message)
         timings[notebook.stem] = round(time.perf_counter() - started, 3)

@@ -147,6 +147,7 @@ def trend_chart(points: list[dict[str, Any]]) -> str:
     with chart_style():
         fig = Figure(figsize=(5.6, 2.5), layout="constrained")
         ax = fig.add_subplot()
+        roomy = len(points) <= 30  # beyond ~half a year of weekly runs: thinner marks
         for x, point in enumerate(points):
             estimate = point["estimate"]
             low = point.get("ci_low") if point.get("ci_low") is not None else estimate
@@ -159,9 +160,9 @@ def trend_chart(points: list[dict[str, Any]]) -> str:
                 fmt="o",
                 color=colour,
                 ecolor=colour,
-                elinewidth=1.4,
-                capsize=3,
-                markersize=5,
+                elinewidth=1.4 if roomy else 0.9,
+                capsize=3 if roomy else 0,
+                markersize=5 if roomy else 3,
             )
         if len(points) > 1:
             ax.plot(
