@@ -42,6 +42,9 @@ MIN_DAILY_AD_SPEND = 5_000.0  # ¥, mean daily spend in the 28 days before launc
 MIN_FUNNEL_BUDGET = 50_000.0  # ¥, committed full-funnel budget
 PRE_LAUNCH_SPEND_DAYS = 28
 FESTIVAL_618 = (date(2025, 6, 1), date(2025, 6, 18))
+# The festival calendar merchants plan by, known in advance (main-event days, both ends
+# included). The conversion model's calibration uses it (redcat.features.festival_share).
+FESTIVALS: tuple[tuple[date, date], ...] = (FESTIVAL_618,)
 CREATOR_TIERS = ("head", "mid", "koc", "amateur")
 NOTE_FORMATS = ("image", "video")
 OFFSITE_CHANNELS = ("link", "search")
