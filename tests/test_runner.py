@@ -111,7 +111,7 @@ def test_failed_run_keeps_its_log_and_publishes_nothing(
     tmp_path, dataset, good_notebook, failing_notebook, summary_notebook
 ):
     reports = tmp_path / "reports"
-    first = run(_params(dataset), reports_dir=reports, notebooks=[good_notebook, summary_notebook])
+    first = run(_params(dataset), reports_dir=reports, notebooks=[good_notebook])
     assert first.exit_code == EXIT_OK
     second = run(
         _params(dataset),
@@ -139,7 +139,7 @@ def test_failed_run_keeps_its_log_and_publishes_nothing(
     assert failed["failed_notebook"] == "02_boom.ipynb"
     page = (reports / "index.html").read_text(encoding="utf-8")
     assert f'href="{second.run_id}/02_boom.ipynb"' in page
-    assert f'href="{first.run_id}/report.html"' in page
+    assert f'href="{first.run_id}/01_ok.html"' in page  # its report (no summary in that run)
 
 
 def test_broken_data_stops_before_any_work(tmp_path, dataset, good_notebook):

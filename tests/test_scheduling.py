@@ -47,11 +47,9 @@ def _notebook(path: Path, source: str) -> Path:
     return path
 
 
-def _notebooks(folder: Path, sleep: float, pages: int = 1) -> Path:
-    """A notebooks folder: the summary (after a sleep), and with pages=2 a page before it."""
+def _notebooks(folder: Path, sleep: float) -> Path:
+    """A notebooks folder holding one fake summary notebook, which sleeps first."""
     folder.mkdir()
-    if pages == 2:
-        _notebook(folder / "01_page.ipynb", "print('a page')")
     _notebook(folder / "04_summary.ipynb", f"import time\ntime.sleep({sleep})\n{SUMMARY}")
     return folder
 
@@ -100,13 +98,12 @@ def _complete(run_dir: Path) -> None:
 
 
 def test_two_runs_started_together_one_publishes_the_other_is_turned_away(tmp_path, dataset):
-    reports, notebooks = tmp_path / "reports", _notebooks(tmp_path / "nb", sleep=0.5, pages=2)
+    reports, notebooks = tmp_path / "reports", _notebooks(tmp_path / "nb", sleep=1)
     first, second = (_start(dataset, reports, notebooks) for _ in range(2))
     (code_a, text_a), (code_b, text_b) = _finish(first), _finish(second)
     assert sorted([code_a, code_b]) == [EXIT_OK, EXIT_BUSY], text_a + text_b
     (run_dir,) = _runs(reports)  # the loser created nothing
     _complete(run_dir)
-    assert (run_dir / "01_page.html").is_file()  # other notebooks keep their NN_name.html
     loser = text_b if code_b == EXIT_BUSY else text_a
     holder = _manifest(run_dir)
     assert f"run {run_dir.name} (pid {holder['pid']}" in loser  # names who holds the folder
