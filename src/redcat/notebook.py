@@ -17,7 +17,8 @@ from typing import Any
 import pandas as pd
 
 from redcat.config import DEFAULT_DATA_DIR
-from redcat.data import Dataset, ValidationReport, fingerprint_dataset, load_dataset
+from redcat.data import Dataset, ValidationReport, fingerprint_dataset
+from redcat.data.dataset import load_dataset_cached
 from redcat.engine.cluster import activate
 from redcat.params import RunParams, build_params
 from redcat.results import record_result
@@ -62,8 +63,9 @@ class RunContext:
 @lru_cache(maxsize=2)
 def _load_cached(folder: str, fingerprint: str) -> Dataset:
     # Keyed by content fingerprint: re-running a cell in JupyterLab reuses the frames unless
-    # the files changed.
-    return load_dataset(folder)
+    # the files changed; another kernel (the next notebook of a run, a restart) reads the
+    # typed, checked tables back from the on-disk dataset cache instead of typing them again.
+    return load_dataset_cached(folder, fingerprint)
 
 
 def resolve_as_of(as_of: str, data: Dataset) -> pd.Timestamp:

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
+import os
+import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.feather as feather
 
 from redcat.contract import TABLE_ORDER, TABLES
 from redcat.data.fingerprint import fingerprint_dataset
@@ -85,3 +91,78 @@ def load_dataset(folder: str | Path, tables: Iterable[str] | None = None) -> Dat
         "loaded %s (%s)", dataset.folder, ", ".join(f"{n} {len(f):,}" for n, f in frames.items())
     )
     return dataset
+
+
+# Modules whose code decides what a loaded table holds (a change there is a new cache entry).
+LOADER_MODULES = (
+    "redcat.contract",
+    "redcat.data.read",
+    "redcat.data.coerce",
+    "redcat.data.schema",
+    "redcat.data.checks",
+    "redcat.data.relations",
+    "redcat.data.validate",
+    "redcat.data.dataset",
+)
+DATASET_CACHE = "datasets"
+MAX_CACHED_DATASETS = 3
+COMPLETE = "complete.json"
+
+
+def load_dataset_cached(
+    folder: str | Path, fingerprint: str | None = None, cache_root: Path | None = None
+) -> Dataset:
+    """`load_dataset(folder)` through an on-disk copy of its typed, checked tables.
+
+    The first load reads, types and checks the files as usual and stores the frames
+    (lz4-compressed Arrow files) under the cache folder, keyed by the files' fingerprint and the
+    loader's code; a later load of the same files (the next notebook of a run, a restarted
+    kernel) reads them back in seconds instead of typing and checking them again. A broken
+    dataset is never stored: load_dataset raises before. The cache folder is REDCAT_CACHE_DIR,
+    else data/.cache (see redcat.engine.cache); only the newest entries are kept.
+    """
+    from redcat.engine.cache import cache_root as default_root
+    from redcat.engine.cache import code_version
+
+    fingerprint = fingerprint or fingerprint_dataset(folder)
+    key = hashlib.sha256(f"{fingerprint}\0{code_version(LOADER_MODULES)}".encode()).hexdigest()
+    entry = (cache_root or default_root()) / DATASET_CACHE / key
+    if (entry / COMPLETE).is_file():
+        try:
+            frames = {
+                name: feather.read_table(entry / f"{name}.arrow").to_pandas(
+                    ignore_metadata=True, split_blocks=True, self_destruct=True
+                )
+                for name in json.loads((entry / COMPLETE).read_text())["tables"]
+            }
+        except (OSError, ValueError, pa.ArrowException) as err:
+            log.warning("dataset cache entry %s unreadable (%s); loading the files", key, err)
+        else:
+            os.utime(entry / COMPLETE)
+            log.info("loaded %s from the dataset cache (%s)", folder, key[:12])
+            return Dataset(folder=Path(folder).resolve(), fingerprint=fingerprint, **frames)
+    dataset = load_dataset(folder)
+    try:
+        _store(dataset, entry)
+    except OSError as err:  # a full or read-only disk costs speed, never the run
+        log.warning("could not cache the dataset in %s: %s", entry, err)
+    return dataset
+
+
+def _store(dataset: Dataset, entry: Path) -> None:
+    tmp = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    for name, frame in dataset.tables.items():
+        feather.write_feather(frame, tmp / f"{name}.arrow", compression="lz4")
+    (tmp / COMPLETE).write_text(json.dumps({"tables": list(dataset.tables)}))
+    try:
+        tmp.rename(entry)
+    except OSError:  # another process stored the same entry first
+        shutil.rmtree(tmp, ignore_errors=True)
+    entries = sorted(
+        (e for e in entry.parent.iterdir() if (e / COMPLETE).is_file()),
+        key=lambda e: (e / COMPLETE).stat().st_mtime,
+    )
+    for stale in entries[: max(len(entries) - MAX_CACHED_DATASETS, 0)]:
+        shutil.rmtree(stale, ignore_errors=True)
