@@ -1,15 +1,29 @@
-"""The off-site conversion model on a large simulated world: accuracy against the oracle, and time.
+"""The off-site conversion model against the bars of issue 3, on simulated worlds.
 
-Simulates a world (default 1,000,000 notes), loads it as a run would, runs the whole conversion
-study (features, targets, LightGBM classifier and GMV model, calibration, baselines,
-evaluation) and prints the figures. Saves them to benchmarks/results/conversion.json.
+Two sets of bars, chosen by the world's size:
 
-Bars (issue 3): test AUC within 0.01 of the oracle AUC, and training (both boosters and the
-calibration) under 3 minutes on 2 cores. Exit status 1 when a bar is missed.
+- the default world (30,000 notes) and other seeds: test AUC within 0.02 of the oracle AUC;
+  calibration error ECE <= 0.01; LightGBM beats both baselines (prior rate, logistic regression)
+  on AUC and on log loss; the same data, parameters and seed give identical predictions;
+- a 1M-note world (--notes 1000000): test AUC within 0.01 of the oracle; training (both
+  boosters and the calibration) under 3 minutes on 2 cores.
 
-    .venv/bin/python benchmarks/bench_conversion.py                 # 1M notes, seed 0
-    .venv/bin/python benchmarks/bench_conversion.py --notes 30000   # the default world
-    .venv/bin/python benchmarks/bench_conversion.py --data FOLDER   # reuse a written world
+Beside each ECE it prints what sampling noise alone gives on the same test notes: a 90%
+bootstrap interval, the ECE that perfectly calibrated probabilities would score on that many
+notes (noise floor), the oracle's (true probabilities') ECE, and the model's ECE measured
+against the true probabilities instead of the outcomes (its miscalibration without the outcome
+noise). With ~4,500 test notes the noise floor is itself above 0.01: see the notebook's
+calibration section. AUC differences to the logistic baseline come with a paired bootstrap
+interval for the same reason.
+
+Worlds are cached under --cache (default /tmp/redcat-bench-conversion), as
+world-<notes>-s<seed>, and simulated only when missing (delete a folder after the simulator
+changes). Figures go to benchmarks/results/conversion-<notes>.json. Exit status 1 when a bar is
+missed.
+
+    python benchmarks/bench_conversion.py --notes 30000 --seeds 0,1   # the default-world bars
+    python benchmarks/bench_conversion.py                             # 1M notes, seed 0
+    python benchmarks/bench_conversion.py --data FOLDER               # one written world
 """
 
 from __future__ import annotations
@@ -18,63 +32,66 @@ import argparse
 import json
 import resource
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-OUT = Path(__file__).resolve().parent / "results" / "conversion.json"
-AUC_GAP_BAR = 0.01
-TRAIN_SECONDS_BAR = 180.0
+RESULTS = Path(__file__).resolve().parent / "results"
+BIG_WORLD = 1_000_000
+BARS = {
+    "default": {"oracle_auc_gap": 0.02, "ece": 0.01},
+    "big": {"oracle_auc_gap": 0.01, "train_seconds": 180.0},
+}
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--notes", type=int, default=1_000_000)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--threads", type=int, default=2, help="LightGBM threads (the bar: 2)")
-    parser.add_argument("--data", help="an existing simulated world folder (skips simulating)")
-    args = parser.parse_args()
+def world_folder(cache: Path, notes: int, seed: int) -> tuple[Path, float | None]:
+    """The cached world for (notes, seed), simulated and written if missing."""
+    from redcat.simulate import WorldConfig, simulate_world, write_world
 
-    import redcat.modeling  # noqa: F401  (sets OpenMP's passive wait before LightGBM loads)
+    folder = cache / f"world-{notes}-s{seed}"
+    if (folder / "notes.parquet").is_file():
+        return folder, None
+    started = time.perf_counter()
+    write_world(simulate_world(WorldConfig(notes=notes, seed=seed)), folder, overwrite=True)
+    return folder, round(time.perf_counter() - started, 1)
+
+
+def measure(folder: Path, seed: int, threads: int, repeat: bool) -> dict[str, object]:
+    """Run the conversion study on one world and collect every figure the bars need."""
+    import pandas as pd
+
     from redcat.data import load_dataset
+    from redcat.modeling.evaluate import paired_auc_difference
     from redcat.modeling.oracle import load_note_truth
     from redcat.modeling.study import LOGISTIC, MODEL, ORACLE, PRIOR, run_conversion_study
     from redcat.notebook import resolve_as_of
-    from redcat.simulate import WorldConfig, simulate_world, write_world
 
-    figures: dict[str, object] = {"threads": args.threads}
-    with tempfile.TemporaryDirectory(prefix="redcat-bench-conv-") as tmp:
-        folder = Path(args.data) if args.data else Path(tmp) / "world"
-        if not args.data:
-            started = time.perf_counter()
-            write_world(simulate_world(WorldConfig(notes=args.notes, seed=args.seed)), folder)
-            figures["simulate_seconds"] = round(time.perf_counter() - started, 1)
-        started = time.perf_counter()
-        data = load_dataset(folder)
-        figures["load_seconds"] = round(time.perf_counter() - started, 1)
-        params = {"window_days": 14, "horizon_hours": 72, "seed": args.seed}
-        started = time.perf_counter()
-        study = run_conversion_study(
-            data,
-            as_of=resolve_as_of("", data),
-            note_truth=load_note_truth(folder, params["window_days"]),
-            num_threads=args.threads,
-            **params,
-        )
-        figures["study_seconds"] = round(time.perf_counter() - started, 1)
-
-    timings = study.timings
+    started = time.perf_counter()
+    data = load_dataset(folder)
+    figures: dict[str, object] = {"world": str(folder), "seed": seed, "threads": threads}
+    figures["load_seconds"] = round(time.perf_counter() - started, 1)
+    params = {"window_days": 14, "horizon_hours": 72, "seed": seed}
+    as_of = resolve_as_of("", data)
+    truth = load_note_truth(folder, params["window_days"])
+    started = time.perf_counter()
+    study = run_conversion_study(data, as_of=as_of, note_truth=truth, num_threads=threads, **params)
+    figures["study_seconds"] = round(time.perf_counter() - started, 1)
+    test = study.test
+    y = test["has_offsite"].to_numpy()
+    diff, low, high = paired_auc_difference(
+        y, test[MODEL].to_numpy(), test[LOGISTIC].to_numpy(), seed=seed
+    )
     figures.update(
         notes=len(data.notes),
         mature_notes=study.counts["mature"],
         train_notes=study.counts["train_notes"],
         test_notes=study.counts["test_notes"],
-        features_seconds=timings["features"],
-        train_seconds=timings["train_boosters"],
+        test_period=list(study.counts["test_period"]),
+        features_seconds=study.timings["features"],
+        train_seconds=study.timings["train_boosters"],
         classifier_rounds=study.model.info["classifier_rounds"],
         gmv_rounds=study.model.info["gmv_rounds"],
+        calibration=study.model.calibrator.method,
+        calibration_reason=study.model.info["calibration"]["evidence"].get("reason"),
         metrics={
             scorer: {
                 name: round(study.metric(scorer, name), 4)
@@ -83,35 +100,121 @@ def main() -> int:
             for scorer in (MODEL, LOGISTIC, PRIOR, ORACLE)
             if scorer != ORACLE or study.has_oracle
         },
-        peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        ece_check=study.ece_check,
+        auc_minus_logistic=[round(v, 4) for v in (diff, low, high)],
     )
-    gap = study.metric(ORACLE, "auc") - study.metric(MODEL, "auc") if study.has_oracle else None
-    figures["oracle_auc_gap"] = round(gap, 4) if gap is not None else None
+    if study.has_oracle:
+        figures["oracle_auc_gap"] = round(
+            study.metric(ORACLE, "auc") - study.metric(MODEL, "auc"), 4
+        )
+    if repeat:
+        again = run_conversion_study(data, as_of=as_of, num_threads=threads, **params)
+        try:
+            pd.testing.assert_frame_equal(
+                study.predictions(), again.predictions(), check_exact=True
+            )
+            figures["identical_on_rerun"] = True
+        except AssertionError:
+            figures["identical_on_rerun"] = False
+    figures["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    return figures
 
+
+def verdicts(f: dict, big: bool) -> dict[str, bool]:
+    m = f["metrics"]
+    bars = BARS["big" if big else "default"]
+    gap = f.get("oracle_auc_gap")
+    out = {"oracle_auc_gap": gap is not None and gap <= bars["oracle_auc_gap"]}
+    if big:
+        out["train_seconds"] = f["train_seconds"] < bars["train_seconds"]
+        return out
+    out["ece"] = m["lightgbm"]["ece"] <= bars["ece"]
+    for base in ("prior_rate", "logistic"):
+        out[f"beats_{base}_auc"] = m["lightgbm"]["auc"] > m[base]["auc"]
+        out[f"beats_{base}_logloss"] = m["lightgbm"]["logloss"] < m[base]["logloss"]
+    if "identical_on_rerun" in f:
+        out["identical_on_rerun"] = bool(f["identical_on_rerun"])
+    return out
+
+
+def show(f: dict, verdict: dict[str, bool]) -> None:
     print(
-        f"notes {figures['notes']:,}  mature {figures['mature_notes']:,}  "
-        f"train {figures['train_notes']:,}  test {figures['test_notes']:,}"
+        f"\n== {f['world']} (seed {f['seed']}): notes {f['notes']:,}, mature {f['mature_notes']:,}, "
+        f"train {f['train_notes']:,}, test {f['test_notes']:,} ({f['test_period'][0][:10]} to "
+        f"{f['test_period'][1][:10]})"
     )
     print(f"{'scorer':<12}{'AUC':>8}{'PR-AUC':>8}{'logloss':>9}{'Brier':>8}{'ECE':>8}")
-    for scorer, m in figures["metrics"].items():
+    for scorer, m in f["metrics"].items():
         print(
             f"{scorer:<12}{m['auc']:>8.4f}{m['pr_auc']:>8.4f}{m['logloss']:>9.4f}"
             f"{m['brier']:>8.4f}{m['ece']:>8.4f}"
         )
-    print(f"oracle AUC gap {gap:.4f} (bar ≤ {AUC_GAP_BAR})" if gap is not None else "no oracle")
-    print(
-        f"training {figures['train_seconds']:.1f} s on {args.threads} threads "
-        f"(bar < {TRAIN_SECONDS_BAR:.0f} s); classifier {figures['classifier_rounds']} rounds, "
-        f"GMV {figures['gmv_rounds']} rounds"
+    e = f["ece_check"]
+    line = (
+        f"ECE {e['ece']:.4f} (90% bootstrap {e['ece_low']:.4f}-{e['ece_high']:.4f}); "
+        f"noise floor of perfectly calibrated probabilities {e['ece_noise_floor']:.4f}"
     )
+    if "oracle_ece" in e:
+        line += (
+            f"; oracle ECE {e['oracle_ece']:.4f} ({e['oracle_ece_low']:.4f}-"
+            f"{e['oracle_ece_high']:.4f}); model ECE against the true probabilities "
+            f"{e['ece_vs_truth']:.4f}"
+        )
+    print(line)
+    d = f["auc_minus_logistic"]
+    print(f"AUC LightGBM - logistic {d[0]:+.4f} (90% paired bootstrap {d[1]:+.4f} to {d[2]:+.4f})")
+    if f.get("oracle_auc_gap") is not None:
+        print(f"oracle AUC gap {f['oracle_auc_gap']:.4f}")
     print(
-        f"features {figures['features_seconds']:.1f} s, whole study {figures['study_seconds']:.1f} s, "
-        f"load {figures['load_seconds']:.1f} s, peak RSS {figures['peak_rss_mb']:,} MB"
+        f"calibration: {f['calibration_reason']}; training {f['train_seconds']:.1f} s on "
+        f"{f['threads']} threads (classifier {f['classifier_rounds']} rounds, GMV "
+        f"{f['gmv_rounds']}); features {f['features_seconds']:.1f} s; whole study "
+        f"{f['study_seconds']:.1f} s; peak RSS {f['peak_rss_mb']:,} MB"
     )
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
-    ok = figures["train_seconds"] < TRAIN_SECONDS_BAR and gap is not None and gap <= AUC_GAP_BAR
-    return 0 if ok else 1
+    if "identical_on_rerun" in f:
+        print(f"identical predictions on a re-run: {f['identical_on_rerun']}")
+    print("bars: " + ", ".join(f"{k} {'met' if v else 'MISSED'}" for k, v in verdict.items()))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--notes", type=int, default=BIG_WORLD)
+    parser.add_argument("--seeds", default="0", help="comma-separated world (and model) seeds")
+    parser.add_argument("--threads", type=int, default=2, help="LightGBM threads (the bar: 2)")
+    parser.add_argument("--cache", default="/tmp/redcat-bench-conversion", help="world cache")
+    parser.add_argument("--data", help="one existing simulated world folder (its seed: --seeds)")
+    parser.add_argument(
+        "--no-repeat", action="store_true", help="skip the identical-predictions re-run"
+    )
+    args = parser.parse_args()
+
+    import redcat.modeling  # noqa: F401  (sets OpenMP's passive wait before LightGBM loads)
+
+    seeds = [int(s) for s in args.seeds.split(",")]
+    runs = []
+    for seed in seeds:
+        if args.data:
+            folder, simulated = Path(args.data), None
+        else:
+            folder, simulated = world_folder(Path(args.cache), args.notes, seed)
+        figures = measure(
+            folder, seed, args.threads, repeat=not args.no_repeat and args.notes < BIG_WORLD
+        )
+        if simulated is not None:
+            figures["simulate_seconds"] = simulated
+        big = int(figures["notes"]) >= BIG_WORLD
+        figures["bars"] = verdicts(figures, big)
+        show(figures, figures["bars"])
+        runs.append(figures)
+        if args.data:
+            break
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    out = RESULTS / f"conversion-{runs[0]['notes']}.json"
+    out.write_text(json.dumps(runs, indent=2) + "\n", encoding="utf-8")
+    print(f"\nsaved {out}")
+    return 0 if all(all(r["bars"].values()) for r in runs) else 1
 
 
 if __name__ == "__main__":

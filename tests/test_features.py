@@ -15,6 +15,7 @@ from redcat.features import (
     MissingFeatureData,
     build_features,
     feature_cutoff,
+    festival_share,
 )
 
 H = 72
@@ -189,3 +190,24 @@ def test_features_for_a_subset_equal_those_built_for_all(world_tables):
     subset = notes.sample(300, random_state=0)
     some = build_features(FeatureTables.of(_data(world_tables), subset), H, reference)
     pd.testing.assert_frame_equal(some, all_notes.loc[some.index])
+
+
+def test_festival_share_counts_the_window_days_inside_the_festival():
+    # 618 runs June 1-18 (config.FESTIVALS); a 14-day window from the publish day.
+    publish = pd.Series(
+        pd.to_datetime(
+            [
+                "2025-05-19 10:00",  # window May 19 - Jun 1: one festival day
+                "2025-06-01 00:00",  # all 14 days inside
+                "2025-06-17 23:30",  # Jun 17 and 18
+                "2025-06-19 00:00",  # after the festival
+                "2025-03-01 08:00",  # long before
+            ]
+        )
+    )
+    share = festival_share(publish, 14)
+    np.testing.assert_allclose(share, [1 / 14, 1.0, 2 / 14, 0.0, 0.0])
+    custom = festival_share(publish, 2, festivals=[(pd.Timestamp("2025-03-02").date(),) * 2])
+    np.testing.assert_allclose(custom, [0.0, 0.0, 0.0, 0.0, 0.5])
+    with pytest.raises(ValueError, match="window_days"):
+        festival_share(publish, 0)

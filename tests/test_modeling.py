@@ -31,9 +31,12 @@ from redcat.modeling.artifacts import (
 )
 from redcat.modeling.calibration import (
     Calibrator,
+    ece_interval,
+    ece_noise_floor,
     expected_calibration_error,
     fit_calibrator,
 )
+from redcat.modeling.calibration import _fit as _fit_calibration
 from redcat.modeling.evaluate import gains_at, gains_curve, probability_metrics
 from redcat.modeling.predict import score_command, score_notes
 from redcat.modeling.split import LIVE, TEST, TRAIN, VALID, time_split
@@ -140,19 +143,61 @@ def test_time_split_puts_later_notes_in_later_splits():
     assert by[TRAIN].max() < by[VALID].min() and by[VALID].max() < by[TEST].min()
 
 
-def test_ece_and_platt_scaling():
+def test_ece_and_the_correction_chosen_on_validation_notes():
     rng = np.random.default_rng(0)
     p = rng.uniform(0.02, 0.9, 20_000)
     y = (rng.random(p.size) < p).astype(int)
     assert expected_calibration_error(y, p) < 0.02
-    # Predictions pushed towards 0.5 are miscalibrated; Platt scaling learns to stretch them.
+    # Predictions pushed towards 0.5 are miscalibrated; a parametric curve learns to stretch them.
     squeezed = 1 / (1 + np.exp(-0.5 * np.log(p / (1 - p))))
+    assert expected_calibration_error(y, squeezed) > 0.05
     calibrator, evidence = fit_calibrator(y, squeezed)
-    assert calibrator.method == "platt" and calibrator.slope == pytest.approx(2.0, rel=0.1)
+    assert calibrator.method in ("platt", "cloglog", "isotonic")
+    assert evidence["candidates"][calibrator.method]["logloss_out_of_fold"] == min(
+        c["logloss_out_of_fold"] for c in evidence["candidates"].values()
+    )
     assert expected_calibration_error(y, calibrator.apply(squeezed)) < 0.02
     assert Calibrator.from_dict(calibrator.to_dict()) == calibrator
-    # Well-calibrated predictions keep the identity.
-    assert fit_calibrator(y, p)[0].method in ("none", "platt")
+    # Platt scaling recovers the squeeze (slope 2 on the log-odds).
+    platt = _fit_calibration("platt", y.astype(float), squeezed, None)
+    assert platt.slope == pytest.approx(2.0, rel=0.1)
+    isotonic = _fit_calibration("isotonic", y.astype(float), squeezed, None)
+    assert Calibrator.from_dict(isotonic.to_dict()) == isotonic
+    assert expected_calibration_error(y, isotonic.apply(squeezed)) < 0.02
+
+
+def test_calendar_calibration_follows_a_festival_shift():
+    # Expected orders E; a festival multiplies them by exp(0.5) for the share of the window it
+    # covers. The booster (here: p) does not know; the calendar correction learns the 0.5.
+    rng = np.random.default_rng(1)
+    n = 20_000
+    expected = rng.lognormal(-0.5, 0.8, n)
+    share = rng.choice([0.0, 0.25, 0.5, 1.0], n)
+    y = (rng.random(n) < -np.expm1(-expected * np.exp(0.5 * share))).astype(float)
+    p = -np.expm1(-expected)
+    calibrator, _ = fit_calibrator(y, p, share)
+    assert calibrator.method == "cloglog_calendar" and calibrator.needs_calendar
+    assert calibrator.calendar == pytest.approx(0.5, abs=0.1)
+    assert calibrator.slope == pytest.approx(1.0, abs=0.1)
+    with pytest.raises(ValueError, match="festival share"):
+        calibrator.apply(p)
+    # Without the calendar the candidate is not offered.
+    assert fit_calibrator(y, p)[0].method != "cloglog_calendar"
+
+
+def test_ece_noise_floor_and_interval_tell_noise_from_miscalibration():
+    rng = np.random.default_rng(2)
+    p = rng.uniform(0.1, 0.9, 4_500)
+    y = (rng.random(p.size) < p).astype(int)
+    floor = ece_noise_floor(p, seed=0)
+    # 10 bins of 450 notes: each observed rate is off by ~0.02, so |gap| averages ~0.015.
+    assert 0.008 < floor < 0.02
+    assert expected_calibration_error(y, p) < 0.025
+    # Five points too high everywhere: the ECE and its whole interval sit well above the floor.
+    biased = np.clip(p + 0.05, 0, 1)
+    low, high = ece_interval(y, biased, seed=0)
+    assert floor < low < expected_calibration_error(y, biased) < high
+    assert expected_calibration_error(y, biased) == pytest.approx(0.05, abs=0.015)
 
 
 def test_gains_capture_the_money_of_the_top_notes():
@@ -185,6 +230,12 @@ def test_model_is_sane_against_baselines_and_oracle(study):
     assert auc > study.metric(LOGISTIC, "auc") - 0.02
     assert study.metric(MODEL, "logloss") < study.metric(PRIOR, "logloss")
     assert study.metric(MODEL, "ece") < 0.05
+    check = study.ece_check
+    # The noise floor and the oracle's ECE are of the size of the model's: ~900 test notes.
+    assert 0.01 < check["ece_noise_floor"] < 0.05 and check["oracle_ece"] < 0.06
+    assert check["ece_low"] <= check["ece_high"]
+    # Against the true probabilities (no outcome noise) the model is closer than 0.03.
+    assert check["ece_vs_truth"] < 0.03
     assert set(study.by_industry.columns) >= {"group", "n", "lightgbm_auc", "oracle_auc"}
     gains = study.gains.set_index("ranking")
     assert gains.loc[MODEL, "top_20pct"] > 0.35 > gains.loc["random", "top_20pct"]
@@ -226,8 +277,9 @@ def test_saved_model_is_text_and_reloads_to_the_same_predictions(saved, study):
     assert {"train_period", "test_period", "known_limits", "data_fingerprint"} <= set(card)
     assert "Known limits" in (saved / CARD_MD).read_text()
     loaded = load_model(saved)
+    published = study.publish_time.reindex(study.features.index)
     pd.testing.assert_frame_equal(
-        loaded.predict(study.features), study.model.predict(study.features)
+        loaded.predict(study.features, published), study.model.predict(study.features, published)
     )
 
 

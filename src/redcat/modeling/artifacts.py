@@ -156,6 +156,9 @@ KNOWN_LIMITS = (
     "measure of what adding it would cause; the cannibalization study answers that.",
     "Trained on one period; seasonality (618 and other festivals) and new industries outside "
     "the training data may make it less accurate. Retrain and compare with this card.",
+    "Probabilities are corrected on the validation notes, which lie between training and test "
+    "in time; when the season turns after them (a festival ends), the level lags by a few "
+    "points until the model is retrained.",
     "Off-site orders count only when the partner data attribute them to the note; natural "
     "store visits that were never attributed are invisible to the model.",
 )
@@ -256,6 +259,7 @@ def card_from_study(study, fingerprint: str) -> dict[str, Any]:
             "gmv_regressor": study.model.info.get("gmv_rounds"),
         },
         "calibration": study.model.info.get("calibration", {}),
+        "calibration_check": study.ece_check,
         "gmv_scale": study.model.gmv_scale,
         "metrics": metrics,
         "known_limits": list(KNOWN_LIMITS),

@@ -71,9 +71,16 @@ def _grid(values: pd.Series) -> np.ndarray:
 
 
 def partial_dependence(
-    model: ConversionModel, features: pd.DataFrame, feature: str
+    model: ConversionModel,
+    features: pd.DataFrame,
+    feature: str,
+    publish_time: pd.Series | None = None,
 ) -> pd.DataFrame:
-    """Mean predicted P(off-site order) as `feature` is set to each grid value (or category)."""
+    """Mean predicted P(off-site order) as `feature` is set to each grid value (or category).
+
+    `publish_time` (aligned with `features`) feeds a calibrator that follows the festival
+    calendar; the notes keep their own publish times while the feature is varied.
+    """
     if feature in CATEGORICAL_FEATURES:
         present = features[feature].dropna()
         grid = [c for c in features[feature].cat.categories if (present == c).any()]
@@ -92,13 +99,18 @@ def partial_dependence(
             {
                 "feature": feature,
                 "value": value,
-                "p_offsite": float(model.predict(probe)["p_offsite"].mean()),
+                "p_offsite": float(model.predict(probe, publish_time)["p_offsite"].mean()),
             }
         )
     return pd.DataFrame(rows)
 
 
-def driver_effects(model: ConversionModel, features: pd.DataFrame, top: list[str]) -> pd.DataFrame:
+def driver_effects(
+    model: ConversionModel,
+    features: pd.DataFrame,
+    top: list[str],
+    publish_time: pd.Series | None = None,
+) -> pd.DataFrame:
     """For each top feature: typical low vs high value and the mean predicted probability at each.
 
     Numeric features move from their 10th to 90th percentile, yes/no features from no to yes
@@ -107,7 +119,7 @@ def driver_effects(model: ConversionModel, features: pd.DataFrame, top: list[str
     rows = []
     for feature in top:
         if feature in CATEGORICAL_FEATURES:
-            curve = partial_dependence(model, features, feature)
+            curve = partial_dependence(model, features, feature, publish_time)
             if curve.empty:
                 continue
             lo = curve.loc[curve["p_offsite"].idxmin()]
@@ -141,8 +153,8 @@ def driver_effects(model: ConversionModel, features: pd.DataFrame, top: list[str
                 "kind": kind,
                 "low": low,
                 "high": high,
-                "p_low": float(model.predict(probe_low)["p_offsite"].mean()),
-                "p_high": float(model.predict(probe_high)["p_offsite"].mean()),
+                "p_low": float(model.predict(probe_low, publish_time)["p_offsite"].mean()),
+                "p_high": float(model.predict(probe_high, publish_time)["p_offsite"].mean()),
             }
         )
     return pd.DataFrame(rows, columns=["feature", "kind", "low", "high", "p_low", "p_high"])

@@ -17,7 +17,7 @@ import lightgbm as lgb
 import numpy as np
 import pandas as pd
 
-from redcat.features import FeatureReference
+from redcat.features import FeatureReference, festival_share
 from redcat.modeling.calibration import Calibrator
 
 
@@ -48,10 +48,26 @@ class ConversionModel:
     def raw_probability(self, features: pd.DataFrame) -> np.ndarray:
         return self.classifier.predict(self.check_features(features))
 
-    def predict(self, features: pd.DataFrame) -> pd.DataFrame:
-        """p_offsite (calibrated) and expected_offsite_gmv (¥), indexed like `features`."""
+    def calendar(self, publish_time: pd.Series | None) -> np.ndarray | None:
+        """The calibrator's calendar input (festival share of each note's window), if it needs one."""
+        if not self.calibrator.needs_calendar:
+            return None
+        if publish_time is None:
+            raise FeatureMismatch(
+                "the model's calibration needs each note's publish_time (festival calendar)"
+            )
+        return festival_share(publish_time, self.window_days)
+
+    def predict(
+        self, features: pd.DataFrame, publish_time: pd.Series | None = None
+    ) -> pd.DataFrame:
+        """p_offsite (calibrated) and expected_offsite_gmv (¥), indexed like `features`.
+
+        `publish_time` (aligned with `features`' rows) is needed when the calibrator uses the
+        festival calendar (model.calibrator.needs_calendar).
+        """
         x = self.check_features(features)
-        p = self.calibrator.apply(self.classifier.predict(x))
+        p = self.calibrator.apply(self.classifier.predict(x), self.calendar(publish_time))
         gmv = self.gmv_scale * self.gmv_regressor.predict(x)
         return pd.DataFrame({"p_offsite": p, "expected_offsite_gmv": gmv}, index=features.index)
 

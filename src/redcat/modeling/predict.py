@@ -41,7 +41,8 @@ def score_notes(model: ConversionModel, data, as_of: pd.Timestamp) -> tuple[pd.D
     ready = features_complete(notes, model.horizon_hours, as_of).to_numpy()
     scoped = FeatureTables.of(data, notes[ready])
     features = build_features(scoped, model.horizon_hours, model.reference)
-    predicted = model.predict(features).rename_axis("note_id").reset_index()
+    publish = pd.Series(notes.loc[ready, "publish_time"].to_numpy(), index=features.index)
+    predicted = model.predict(features, publish).rename_axis("note_id").reset_index()
     predicted.insert(1, "publish_time", notes.loc[ready, "publish_time"].to_numpy())
     return predicted, int((~ready).sum())
 

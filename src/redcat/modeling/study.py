@@ -23,6 +23,7 @@ import pandas as pd
 
 from redcat.features import FeatureReference, FeatureTables, build_features, features_complete
 from redcat.modeling.baselines import PriorRate, fit_logistic_baseline, predict_logistic
+from redcat.modeling.calibration import ece_interval, ece_noise_floor, expected_calibration_error
 from redcat.modeling.evaluate import (
     calibration_curves,
     compare_scorers,
@@ -73,6 +74,8 @@ class ConversionStudy:
     has_oracle: bool
     counts: dict[str, Any] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
+    # How much of the model's ECE is sampling noise: see `calibration_check`.
+    ece_check: dict[str, float] = field(default_factory=dict)
 
     def metric(self, scorer: str, name: str) -> float:
         row = self.metrics.loc[self.metrics["scorer"] == scorer]
@@ -150,6 +153,7 @@ def run_conversion_study(
         horizon_hours=horizon_hours,
         window_days=window_days,
         settings=settings,
+        publish_time=publish,
     )
     timings["train"] = time.perf_counter() - clock
 
@@ -162,7 +166,7 @@ def run_conversion_study(
     timings["baselines"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
-    predicted = model.predict(x_test)
+    predicted = model.predict(x_test, publish[x_test.index])
     industry = notes.set_index(note_ids)["merchant_id"].map(
         data.merchants.set_index("merchant_id")["industry"]
     )
@@ -201,7 +205,7 @@ def run_conversion_study(
     rankings[RANDOM] = np.zeros(len(test))
 
     live_x = features[(split == LIVE).to_numpy()]
-    live = model.predict(live_x).rename_axis("note_id").reset_index()
+    live = model.predict(live_x, publish[live_x.index]).rename_axis("note_id").reset_index()
     timings["evaluate"] = time.perf_counter() - clock
 
     counts = {
@@ -241,6 +245,7 @@ def run_conversion_study(
         has_oracle=bool(has_oracle),
         counts=counts,
         timings={k: round(v, 3) for k, v in {**timings, **model_timings(model)}.items()},
+        ece_check=calibration_check(test, seed),
     )
     log.info(
         "conversion study: test AUC %.4f (oracle %s) on %d notes",
@@ -249,6 +254,36 @@ def run_conversion_study(
         len(test),
     )
     return study
+
+
+def calibration_check(test: pd.DataFrame, seed: int) -> dict[str, float]:
+    """The model's ECE beside what sampling noise alone would give on the same test notes.
+
+    - ece, ece_low, ece_high: the model's ECE and its 90% bootstrap interval;
+    - ece_noise_floor: the mean ECE of perfectly calibrated probabilities on this many notes
+      (outcomes drawn from the model's own predictions): no truth needed;
+    - on simulated data, the oracle's (true probabilities') ECE and interval on the same notes,
+      and ece_vs_truth: the model's ECE with the true probabilities in place of the outcomes,
+      i.e. its miscalibration with the outcome noise taken out.
+    """
+    y, p = test["has_offsite"].to_numpy(), test[MODEL].to_numpy()
+    low, high = ece_interval(y, p, seed=seed)
+    out = {
+        "ece": expected_calibration_error(y, p),
+        "ece_low": low,
+        "ece_high": high,
+        "ece_noise_floor": ece_noise_floor(p, seed=seed),
+    }
+    if ORACLE in test.columns:
+        truth = test[ORACLE].to_numpy()
+        low, high = ece_interval(y, truth, seed=seed)
+        out.update(
+            oracle_ece=expected_calibration_error(y, truth),
+            oracle_ece_low=low,
+            oracle_ece_high=high,
+            ece_vs_truth=expected_calibration_error(truth, p),
+        )
+    return {k: round(float(v), 5) for k, v in out.items()}
 
 
 def model_timings(model: ConversionModel) -> dict[str, float]:

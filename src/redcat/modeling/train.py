@@ -16,7 +16,7 @@ import lightgbm as lgb
 import numpy as np
 import pandas as pd
 
-from redcat.features import FeatureReference
+from redcat.features import FeatureReference, festival_share
 from redcat.modeling.calibration import fit_calibrator
 from redcat.modeling.model import ConversionModel
 from redcat.modeling.split import TRAIN, VALID
@@ -175,6 +175,7 @@ def train_conversion_model(
     horizon_hours: int,
     window_days: int,
     settings: TrainSettings,
+    publish_time: pd.Series | None = None,
 ) -> ConversionModel:
     """Fit both boosters on the train notes, early-stop and calibrate on the valid notes.
 
@@ -188,7 +189,16 @@ def train_conversion_model(
     classifier = train_classifier(x_train, y_train, x_valid, y_valid, settings)
     gmv = targets["offsite_gmv"].to_numpy("float64")
     regressor = train_gmv_regressor(x_train, gmv[train], x_valid, gmv[valid], settings)
-    calibrator, evidence = fit_calibrator(y_valid, classifier.predict(x_valid), seed=settings.seed)
+    # The festival share of each validation note's window lets the calibrator follow the
+    # festival calendar (redcat.modeling.calibration); without publish times it is not offered.
+    share = (
+        None
+        if publish_time is None
+        else festival_share(publish_time.reindex(features.index)[valid], window_days)
+    )
+    calibrator, evidence = fit_calibrator(
+        y_valid, classifier.predict(x_valid), share, seed=settings.seed
+    )
     gmv_scale = gmv_level_correction(gmv[valid], regressor.predict(x_valid))
     seconds = time.perf_counter() - started
     log.info(

@@ -216,12 +216,18 @@ def calibration(c: Conversion) -> HtmlFragment:
     c.run.save_table("conversion_calibration", study.calibration)
     fig = charts.calibration_chart(study.calibration, lang)
     method = study.model.calibrator.method
+    check = study.ece_check
     oracle_ece = f"{study.metric(ORACLE, 'ece'):.4f}" if study.has_oracle else "–"
+    vs_truth = f"{check['ece_vs_truth']:.4f}" if "ece_vs_truth" in check else "–"
     caption = t(
         "conv.caption.calibration",
         lang,
         ece=study.metric(MODEL, "ece"),
+        ece_low=check["ece_low"],
+        ece_high=check["ece_high"],
+        floor=check["ece_noise_floor"],
         oracle_ece=oracle_ece,
+        vs_truth=vs_truth,
         method=t(f"conv.calibration.{method}", lang),
     )
     return _section(
@@ -297,12 +303,14 @@ def _drivers(c: Conversion) -> dict[str, Any]:
         contributions = study.model.contributions(sample)
         importance = drv.add_direction(drv.global_importance(contributions), sample, contributions)
         top = list(importance["feature"].head(TOP_DRIVERS))
+        published = study.publish_time.reindex(sample.index)
         curves = pd.concat(
-            [drv.partial_dependence(study.model, sample, f) for f in top], ignore_index=True
+            [drv.partial_dependence(study.model, sample, f, published) for f in top],
+            ignore_index=True,
         )
         c.cache["drivers"] = {
             "importance": importance,
-            "effects": drv.driver_effects(study.model, sample, top),
+            "effects": drv.driver_effects(study.model, sample, top, published),
             "curves": curves,
         }
     return c.cache["drivers"]

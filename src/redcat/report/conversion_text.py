@@ -99,19 +99,41 @@ CONVERSION_TEXT: dict[str, dict[str, str]] = {
     "conv.chart.observed": {"zh": "实际转化率", "en": "Observed rate"},
     "conv.chart.perfect": {"zh": "完全校准", "en": "Perfectly calibrated"},
     "conv.caption.calibration": {
-        "zh": "测试笔记按预测概率等分为 10 组，每组比较平均预测与实际转化率。ECE = {ece:.4f}"
-        "（真实概率为 {oracle_ece}，仅因样本随机性）。校准：{method}。",
-        "en": "Test notes in 10 equal groups by predicted probability; each point compares the "
-        "mean prediction with the observed rate. ECE = {ece:.4f} (true probabilities: "
-        "{oracle_ece}, from sampling noise alone). Calibration: {method}.",
+        "zh": "测试笔记按预测概率等分为 10 组（每组笔记数相同），每组比较平均预测与实际转化率。"
+        "ECE（各组差距的加权平均）= {ece:.4f}，90% 自助法区间 {ece_low:.4f}–{ece_high:.4f}。"
+        "即使概率完全准确，这么多笔记也会因样本随机性得到约 {floor:.4f}；真实概率的 ECE 为 "
+        "{oracle_ece}；以真实概率代替实际结果衡量，模型的偏差为 {vs_truth}。校准：{method}。",
+        "en": "Test notes in 10 groups of equal size by predicted probability; each point compares "
+        "the mean prediction with the observed rate. ECE (the size-weighted mean gap) = "
+        "{ece:.4f}, 90% bootstrap interval {ece_low:.4f}–{ece_high:.4f}. Perfectly calibrated "
+        "probabilities would score about {floor:.4f} on this many notes from sampling noise "
+        "alone; the true probabilities score {oracle_ece}; measured against the true "
+        "probabilities instead of the outcomes, the model is off by {vs_truth}. "
+        "Calibration: {method}.",
     },
     "conv.calibration.none": {
         "zh": "原始概率已校准良好，未做修正",
         "en": "raw probabilities were already well calibrated, no correction",
     },
     "conv.calibration.platt": {
-        "zh": "在验证集上做了 Platt 校正（降低了交叉验证对数损失）",
-        "en": "Platt scaling fitted on the validation notes (it lowered out-of-fold log loss)",
+        "zh": "在验证集上做了 Platt 校正（交叉验证对数损失最低）",
+        "en": "Platt scaling fitted on the validation notes (lowest out-of-fold log loss)",
+    },
+    "conv.calibration.cloglog": {
+        "zh": "在验证集上按预期订单数的对数尺度（cloglog）做了校正（交叉验证对数损失最低）",
+        "en": "a correction on the scale of log expected orders (cloglog) fitted on the "
+        "validation notes (lowest out-of-fold log loss)",
+    },
+    "conv.calibration.cloglog_calendar": {
+        "zh": "在验证集上做了随大促日历变化的校正：按归因窗口落在大促内的天数调整"
+        "（交叉验证对数损失最低）",
+        "en": "a correction that follows the festival calendar (the share of each note's "
+        "window inside a shopping festival), fitted on the validation notes (lowest "
+        "out-of-fold log loss)",
+    },
+    "conv.calibration.isotonic": {
+        "zh": "在验证集上做了保序回归校正（交叉验证对数损失最低）",
+        "en": "isotonic regression fitted on the validation notes (lowest out-of-fold log loss)",
     },
     # --- gains ------------------------------------------------------------------------------------
     "conv.chart.share_of_notes": {
