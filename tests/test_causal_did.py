@@ -215,3 +215,71 @@ def test_categorical_and_constant_covariates():
                            covariates=["region", "size", "constant"])  # fmt: skip
     assert result.diagnostics["n_nan_cells"] == 0
     assert result.estimate == pytest.approx(-5, abs=4 * result.se)
+
+
+# --- Weights: the ratio of totals vs the equal-unit mean -----------------------------------
+
+
+def sized_panel(seed: int = 0, n_units: int = 120, n_periods: int = 12) -> pd.DataFrame:
+    """Units of very different size b; outcome b·(1 + season_t)·(1 + τ_i·treated)·noise with
+    τ = −20% for the largest third and −5% otherwise; relative outcome y / b."""
+    rng = np.random.default_rng(seed)
+    b = np.exp(rng.normal(0, 1, n_units))
+    tau = np.where(b > np.quantile(b, 2 / 3), -0.20, -0.05)
+    first = np.where(np.arange(n_units) % 3 == 0, np.nan, 5 + np.arange(n_units) % 3 * 2)
+    rows = []
+    season = 0.3 * np.sin(np.arange(1, n_periods + 1))
+    for i in range(n_units):
+        for t in range(1, n_periods + 1):
+            treated = not np.isnan(first[i]) and t >= first[i]
+            y0 = b[i] * (1 + season[t - 1]) * np.exp(rng.normal(0, 0.05))
+            y = y0 * (1 + tau[i] * treated)
+            rows.append((i, t, y, y0, first[i], b[i], treated))
+    df = pd.DataFrame(rows, columns=["unit", "t", "y", "y0", "first", "b", "treated"])
+    return df.assign(rel=df["y"] / df["b"])
+
+
+def test_weights_by_size_give_the_ratio_of_totals_and_none_the_unit_mean():
+    """Tolerance ±1.5 points (SEs about 0.5): weighted by b, the relative effect is
+    Σ(Y1 − Y0)/ΣY0 over treated periods (big units' −20% dominates); unweighted, the mean of
+    units' own relative changes (nearer −10%)."""
+    df = sized_panel()
+    post = df["treated"]
+    totals = 100 * (df.loc[post, "y"].sum() / df.loc[post, "y0"].sum() - 1)
+    unit_pct = 100 * (
+        df[post].groupby("unit")["y"].sum() / df[post].groupby("unit")["y0"].sum() - 1
+    )
+    weighted = staggered_did(
+        df, "unit", "t", "rel", "first", relative=True, weights="b", min_cohort_size=1
+    )
+    plain = staggered_did(df, "unit", "t", "rel", "first", relative=True, min_cohort_size=1)
+    assert totals < unit_pct.mean() - 3  # the two estimands differ here
+    assert weighted.estimate == pytest.approx(totals, abs=1.5)
+    assert plain.estimate == pytest.approx(unit_pct.mean(), abs=1.5)
+    assert "weighted by 'b'" in weighted.method and "ratio of totals" in weighted.method
+    assert weighted.ci_low < totals < weighted.ci_high
+
+
+def test_weights_must_be_positive_and_one_per_unit():
+    df = sized_panel(n_units=30)
+    with pytest.raises(ValueError, match="weights column 'b' varies within a unit"):
+        staggered_did(df.assign(b=df["b"] * df["t"]), "unit", "t", "rel", "first", weights="b")
+    with pytest.raises(ValueError, match="weights column 'b' must be positive"):
+        staggered_did(df.assign(b=df["b"] - 10), "unit", "t", "rel", "first", weights="b")
+
+
+def test_pretrend_test_uses_the_nearest_pre_periods_and_holds_its_size():
+    """Parallel trends hold in these panels: over 20 of them the F test on the 4 nearest
+    pre-periods rejects at 5% at most 3 times (binomial(20, 0.05): P(>3) ≈ 1.6%)."""
+    rejections = 0
+    for seed in range(20):
+        result = staggered_did(
+            sized_panel(seed, n_units=60), "unit", "t", "rel", "first",
+            base_period="universal", min_cohort_size=1,
+        )  # fmt: skip
+        pretrend = result.diagnostics["pretrend"]
+        if seed == 0:  # universal base: -1 is the reference, not tested
+            assert pretrend["periods_tested"] == [-5, -4, -3, -2]
+        assert pretrend["df_denominator"] == 59
+        rejections += pretrend["p_value"] < 0.05
+    assert rejections <= 3

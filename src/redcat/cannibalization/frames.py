@@ -69,7 +69,11 @@ EARLY_SIGNALS: dict[str, str | None] = {
 #                 have been linked. Linked notes exist only there, and their comparison notes
 #                 share the merchant's enrolment (and its budget decisions).
 #   "all":        every mature note; unenrolled merchants' notes have propensity zero, so they
-#                 only help the outcome model extrapolate.
+#                 only help the outcome model extrapolate (to the best notes, which under strong
+#                 selection on quality are nearly all linked among could-link notes). With
+#                 `extra_controls`, at most that many of them, a seeded random sample: which
+#                 comparison notes are kept then depends on nothing but chance, so the ATT and
+#                 the assumptions are unchanged; only the outcome model sees fewer examples.
 POPULATIONS = ("could_link", "all")
 # Notes linked later than H are neither "linked" (contract) nor link-free over their window.
 #   "drop":    leave them out (the comparison notes never had a link in their window);
@@ -130,6 +134,8 @@ def build_note_frame(
     as_of: pd.Timestamp,
     population: str = "could_link",
     late_links: str = "drop",
+    extra_controls: int | None = None,
+    seed: int = 0,
 ) -> NoteFrame:
     """The note-level frame: treatment, outcomes in W, pre-link covariates and early signals."""
     if population not in POPULATIONS:
@@ -156,6 +162,14 @@ def build_note_frame(
     keep = np.ones(len(notes), dtype=bool)
     if population == "could_link":
         keep &= could_link
+    elif extra_controls is not None:
+        others = np.flatnonzero(~could_link)
+        if others.size > extra_controls:
+            rng = np.random.default_rng(seed)
+            chosen = rng.choice(others, size=extra_controls, replace=False)
+            keep[others] = False
+            keep[chosen] = True
+        counts["extra_controls"] = int(min(others.size, extra_controls))
     if late_links == "drop":
         counts["late_linked_dropped"] = int((keep & late).sum())
         keep &= ~late
@@ -169,6 +183,7 @@ def build_note_frame(
     frame["publish_time"] = notes["publish_time"].to_numpy()
     frame["linked"] = linked.astype("int8")
     frame["late_linked"] = late.astype("int8")
+    frame["could_link"] = could_link[keep].astype("int8")
     hours_to_link = (notes["link_time"] - notes["publish_time"]) / pd.Timedelta(hours=1)
     frame["hours_to_link"] = np.where(
         linked, hours_to_link.to_numpy("float64", na_value=np.nan), np.nan

@@ -19,6 +19,8 @@
   a covariate the treatment moves later cannot leak into the comparison.
 - Calendar effects (e.g. a 618-festival indicator) must be the same for every unit at a given
   time; a column that varies across units is a time-varying covariate, not a calendar effect.
+- Unit weights (optional) must be positive, finite and constant within each unit; they are
+  scaled to mean 1 over units (`_w`).
 """
 
 from __future__ import annotations
@@ -54,6 +56,14 @@ class PreparedPanel:
     cluster: str | None
     period_starts: dict[int, str]
     notes: dict[str, Any] = field(default_factory=dict)
+    weights: str | None = None  # "_w" when unit weights were given
+
+    def unit_weights(self, units: np.ndarray) -> np.ndarray:
+        """Each listed unit's weight (1 without weights), in the order given."""
+        if self.weights is None:
+            return np.ones(len(units))
+        w = self.data.groupby("_unit")[self.weights].first()
+        return w.loc[units].to_numpy(dtype=float)
 
     @property
     def n_units(self) -> int:
@@ -188,6 +198,7 @@ def prepare_panel(
     cluster: str | None = None,
     min_cohort_size: int = 3,
     period: str = "auto",
+    weights: str | None = None,
 ) -> PreparedPanel:
     """Validate and code a panel (see the module docstring for every rule applied)."""
     covariates, calendar_effects = as_list(covariates), as_list(calendar_effects)
@@ -197,6 +208,11 @@ def prepare_panel(
     require_choice(period, "period", PERIODS)
     require_int(min_cohort_size, "min_cohort_size", 1)
     y = require_numeric(panel, outcome, "outcome")
+    if weights is not None:
+        require_columns(panel, [weights], "weights")
+        w = require_numeric(panel, weights, "weights")
+        if not (np.isfinite(w).all() and (w > 0).all()):
+            raise ValueError(f"weights column '{weights}' must be positive and finite in every row")
 
     dated = _is_datetime_like(panel[time])
     if period == "auto":
@@ -224,6 +240,12 @@ def prepare_panel(
             "it must be one value per unit"
         )
 
+    if weights is not None:
+        frame["_w"] = w
+        if (frame.groupby("_unit")["_w"].nunique() > 1).any():
+            raise ValueError(
+                f"weights column '{weights}' varies within a unit: give one weight per unit"
+            )
     x_cols: list[str] = []
     if covariates:
         matrix, _ = design_matrix(panel, covariates, (), drop_first=True)
@@ -250,6 +272,8 @@ def prepare_panel(
     aggregations |= {c: "mean" for c in calendar.values()}
     if "_cluster" in frame:
         aggregations["_cluster"] = "first"
+    if "_w" in frame:
+        aggregations["_w"] = "first"
     frame = frame.sort_values(["_unit", "_t"]).groupby(["_unit", "_t"], as_index=False)
     frame = frame.agg(aggregations)
     if x_cols:  # frozen at each unit's first period (before anyone's treatment)
@@ -284,6 +308,8 @@ def prepare_panel(
             f"no treated units left in '{first_treated}' after dropping units treated before the "
             f"panel and cohorts smaller than min_cohort_size={min_cohort_size}"
         )
+    if "_w" in frame:  # mean 1 over the units that remain
+        frame["_w"] = frame["_w"] / frame.groupby("_unit")["_w"].first().mean()
     sizes = cohorts[cohorts > 0].value_counts().sort_index()
     notes["cohort_sizes"] = {coding.starts.get(int(k), str(k)): int(v) for k, v in sizes.items()}
     notes["n_treated_units"] = int((cohorts > 0).sum())
@@ -295,4 +321,5 @@ def prepare_panel(
         cluster="_cluster" if "_cluster" in frame else None,
         period_starts=coding.starts,
         notes=notes,
+        weights="_w" if "_w" in frame else None,
     )
