@@ -155,7 +155,12 @@ def print_table(results: dict[int, dict]) -> None:
         line = f"{stage:<16}"
         for n in sizes:
             s = results[n]["stages"].get(stage)
-            line += f"{s['seconds']:>12.1f}{s['peak_rss_mb']:>10,}" if s else f"{'-':>22}"
+            if not s:
+                line += f"{'-':>22}"
+            elif s.get("seconds") is None:
+                line += f"{'failed':>12}{s['peak_rss_mb']:>10,}"
+            else:
+                line += f"{s['seconds']:>12.1f}{s['peak_rss_mb']:>10,}"
         t, m = growth(results, stage, "seconds"), growth(results, stage, "peak_rss_mb")
         line += f"{(f'{t} / {m}' if t else '-'):>22}"
         print(line)
@@ -183,7 +188,6 @@ def main() -> int:
     if unknown:
         parser.error(f"unknown stages {unknown}; known: {', '.join(STAGES)}, warm_rerun")
     results: dict[int, dict] = {}
-    previous = json.loads(OUT_JSON.read_text()) if OUT_JSON.is_file() else {}
     for notes in sizes:
         if not fits(notes, results):
             print(f"skipping {notes:,} notes: not enough memory available", file=sys.stderr)
@@ -225,7 +229,8 @@ def main() -> int:
             for stage in (*STAGES, "features_warm")
         },
     }
-    # Keep sizes measured by earlier runs that this run did not repeat.
+    # Keep sizes measured by earlier runs (read now: another run may have just finished).
+    previous = json.loads(OUT_JSON.read_text()) if OUT_JSON.is_file() else {}
     for size, record in previous.get("sizes", {}).items():
         payload["sizes"].setdefault(size, record)
     payload["sizes"] = dict(sorted(payload["sizes"].items(), key=lambda kv: int(kv[0])))
@@ -342,8 +347,8 @@ def stage_report(folder: Path, figures: dict) -> float:
 
 def stage_warm_rerun(folder: Path) -> dict:
     """Each notebook run twice in one live kernel (a JupyterLab re-run): both runs' seconds."""
-    import nbformat
     from nbclient import NotebookClient
+    from papermill.iorw import load_notebook_node
     from papermill.parameterize import parameterize_notebook
 
     from redcat.config import KERNEL_NAME
@@ -353,7 +358,7 @@ def stage_warm_rerun(folder: Path) -> dict:
     with tempfile.TemporaryDirectory(prefix="redcat-bench-warm-") as run_dir:
         for path in discover_notebooks():
             nb = parameterize_notebook(
-                nbformat.read(path, as_version=4),
+                load_notebook_node(str(path)),
                 {"data_dir": str(folder), "run_dir": run_dir},
                 report_mode=True,
             )

@@ -62,9 +62,12 @@ def _table(payload: dict) -> str:
         cells = []
         for n in order:
             s = sizes[n]["stages"].get(stage)
-            cells.append(
-                f"<td>{s['seconds']:.1f} / {s['peak_rss_mb']:,}</td>" if s else "<td>–</td>"
-            )
+            if not s:
+                cells.append("<td>–</td>")
+            elif s.get("seconds") is None:
+                cells.append(f"<td>failed / {s['peak_rss_mb']:,}</td>")
+            else:
+                cells.append(f"<td>{s['seconds']:.1f} / {s['peak_rss_mb']:,}</td>")
         g = payload["growth_per_10x"].get(stage, {})
         ratio = f"{g['seconds']} / {g['peak_rss_mb']}" if g.get("seconds") else "–"
         rows.append(f"<tr><td>{html.escape(stage)}</td>{''.join(cells)}<td>{ratio}</td></tr>")
