@@ -255,6 +255,13 @@ def test_headline_numbers_are_written_with_units_and_intervals():
     assert headline_text(
         "cannibalization.note_offsite_gmv", {"estimate": 1234.5, "ci_low": None, "ci_high": None}
     ) == ("¥1,234.50")
+    assert (
+        headline_text(
+            "cannibalization.note_inapp_gmv",
+            {"estimate": -139.4, "ci_low": -570.0, "ci_high": 28.0},
+        )
+        == "−¥139.40 (−¥570.00 – ¥28.00)"
+    )
     assert headline_text("conversion.test_auc", 0.7812) == "0.781"
     assert headline_text("conversion.test_auc", None) == "–"
 

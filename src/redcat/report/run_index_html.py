@@ -89,6 +89,8 @@ def metric_label(key: str, language: str) -> str:
 def _fmt(key: str, value: Any) -> str:
     if not isinstance(value, int | float) or not math.isfinite(value):
         return MISSING
+    if VALUE_FORMAT[key].startswith("¥") and value < 0:
+        return "−" + VALUE_FORMAT[key].format(-value)  # −¥12.30, not ¥−12.30
     return VALUE_FORMAT[key].format(value).replace("-", "−")
 
 
