@@ -258,9 +258,6 @@ def execute_run(
     notebooks = list(notebooks) if notebooks is not None else discover_notebooks()
     run_id = run_id or new_run_id()
     run_dir = reports_dir / run_id
-    run_dir.mkdir(parents=True)
-    alive = FileLock(str(run_dir / ALIVE_LOCK))
-    alive.acquire(timeout=0)  # held until this process ends: the index's "still running" test
     params = params.model_copy(update={"run_dir": str(run_dir.resolve())})
     data_dir = Path(params.data_dir)
     manifest: dict[str, object] = {
@@ -281,6 +278,9 @@ def execute_run(
     timings: dict[str, float] = manifest["timings_seconds"]  # type: ignore[assignment]
     staged, entry = run_dir / STAGED_ENTRY, run_dir / ENTRY_POINT
     published = False
+    run_dir.mkdir(parents=True)
+    alive = FileLock(str(run_dir / ALIVE_LOCK))
+    alive.acquire(timeout=0)  # held until this process ends: the index's "still running" test
     try:
         with _run_log(run_dir):
             write_json_atomic(run_dir / MANIFEST, manifest)
