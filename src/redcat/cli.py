@@ -104,6 +104,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     except RunSetupError as exc:
         _say(f"redcat run: {exc}", error=True)
         return EXIT_BAD_INPUT
+    except KeyboardInterrupt:  # Ctrl-C before the run started (e.g. while waiting for the lock)
+        _say("redcat run: stopped before the run started; nothing written", error=True)
+        return 130
     if outcome.exit_code == 0:
         _say(f"redcat run: run {outcome.run_id} succeeded: {outcome.run_dir}")
     else:
