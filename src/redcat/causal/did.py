@@ -20,8 +20,19 @@ Speed and periods: csdid fits one 2×2 comparison per (cohort, period) cell. A d
 1.5–2.5 minutes on this 2-core machine, cohorts of a few merchants each, and a joint pre-trend
 test over ~140 noisy pre-period coefficients that over-rejects (tiny cohorts make their
 covariance poorly estimated). Weekly periods (the default for dates) pool start days into
-~20 cohorts × 22 weeks: ≈ 3 s, larger cohorts, a well-behaved test, and still an effect per
-treated day (see `_panel.py` for how the partly treated first week is handled).
+~20 cohorts × 22 weeks: ≈ 3 s, larger cohorts, and still an effect per treated day (see
+`_panel.py` for how the partly treated first week is handled).
+
+The joint pre-trend test: even weekly, a Wald test over every pre-period (up to 20 weeks, the
+far ones estimated from the last few cohorts only) rejected 42-72% of simulated worlds with
+parallel trends at the 5% level. It now tests the `pretrend_periods` (default 4) pre-periods
+nearest treatment, which every cohort informs, and refers the cluster-robust Wald statistic to
+F(df, clusters − 1): 7% rejections over 40 such worlds (benchmarks/bench_cannibalization_truth.py
+prints the rate). The all-period chi-square p-value stays in the diagnostics.
+
+Weights: `weights=` weights units (csdid's sampling weights, the cohort sizes of the
+aggregation and the counterfactual mean). With a relative outcome y/b and weights b the
+relative effect is a ratio of totals Σ(Y1 − Y0)/ΣY0 (see `staggered_did`).
 """
 
 from __future__ import annotations

@@ -255,8 +255,8 @@ CANNIBALIZATION_TEXT: dict[str, dict[str, str]] = {
         "en": "Linked notes' propensities should overlap the comparison notes'; dotted lines are the clipping bounds [{low}, {high}]. Linked notes at the upper bound: {clipped:.1%}.",
     },
     "cannib.caption.note_level": {
-        "zh": "双重稳健 DML（LightGBM，交叉拟合，按商家聚类），对象为 {n_linked:,} 篇挂链笔记与 {n_comparison:,} 篇可挂链但未挂链的笔记；站外 GMV 已按回传延迟加权补全。",
-        "en": "Doubly robust DML (LightGBM, cross-fitted, clustered by merchant) on {n_linked:,} linked notes and {n_comparison:,} notes that could have been linked but were not; off-site GMV is weighted up for orders not yet reported back.",
+        "zh": "双重稳健 DML（LightGBM，交叉拟合，按商家聚类），对象为 {n_linked:,} 篇挂链笔记与 {n_comparison:,} 篇未挂链笔记（可挂链但未挂链的笔记，加上未入驻商家笔记的随机样本：后者倾向得分近 0，只帮助结果模型）；站外 GMV 已按回传延迟加权补全。",
+        "en": "Doubly robust DML (LightGBM, cross-fitted, clustered by merchant) on {n_linked:,} linked notes and {n_comparison:,} unlinked notes (those that could have been linked but were not, plus a random sample of notes of merchants not enrolled: their propensity is near 0 and they only inform the outcome model); off-site GMV is weighted up for orders not yet reported back.",
     },
     "cannib.caption.event_study": {
         "zh": "Callaway–Sant'Anna 事件研究，相对上线前水平；入驻前各周应接近 0。联合预趋势检验 p = {p:.2f}。",
