@@ -22,6 +22,7 @@ def _entries(root):
 
 def test_a_cached_load_is_identical_to_a_plain_load(small_world, tmp_path, monkeypatch):
     plain = load_dataset(small_world)
+    monkeypatch.setattr(dataset_module, "CHUNK_ROWS", 1_000)  # tables written in several slices
     cold = load_dataset_cached(small_world, cache_root=tmp_path)
     assert len(_entries(tmp_path)) == 1
 

@@ -107,6 +107,7 @@ LOADER_MODULES = (
 DATASET_CACHE = "datasets"
 MAX_CACHED_DATASETS = 3
 COMPLETE = "complete.json"
+CHUNK_ROWS = 1_000_000
 
 
 def load_dataset_cached(
@@ -144,7 +145,7 @@ def load_dataset_cached(
     dataset = load_dataset(folder)
     try:
         _store(dataset, entry)
-    except OSError as err:  # a full or read-only disk costs speed, never the run
+    except (OSError, ValueError, pa.ArrowException) as err:  # costs speed, never the run
         log.warning("could not cache the dataset in %s: %s", entry, err)
     return dataset
 
@@ -153,8 +154,12 @@ def _store(dataset: Dataset, entry: Path) -> None:
     tmp = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
-    for name, frame in dataset.tables.items():
-        feather.write_feather(frame, tmp / f"{name}.arrow", compression="lz4")
+    try:
+        for name, frame in dataset.tables.items():
+            _write_arrow(frame, tmp / f"{name}.arrow")
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
     (tmp / COMPLETE).write_text(json.dumps({"tables": list(dataset.tables)}))
     try:
         tmp.rename(entry)
@@ -166,3 +171,20 @@ def _store(dataset: Dataset, entry: Path) -> None:
     )
     for stale in entries[: max(len(entries) - MAX_CACHED_DATASETS, 0)]:
         shutil.rmtree(stale, ignore_errors=True)
+
+
+def _write_arrow(frame: pd.DataFrame, path: Path) -> None:
+    """An Arrow IPC (Feather v2) file written a slice of rows at a time, so that storing a
+    30M-row table never holds a second full copy of it in memory."""
+    options = pa.ipc.IpcWriteOptions(compression="lz4")
+    schema = None
+    with pa.OSFile(str(path), "wb") as sink:
+        writer = None
+        for start in range(0, max(len(frame), 1), CHUNK_ROWS):
+            part = frame.iloc[start : start + CHUNK_ROWS]
+            batch = pa.RecordBatch.from_pandas(part, schema=schema, preserve_index=False)
+            if writer is None:
+                schema = batch.schema
+                writer = pa.ipc.new_file(sink, schema, options=options)
+            writer.write_batch(batch)
+        writer.close()
