@@ -196,11 +196,13 @@ def main() -> int:
     started = time.perf_counter()
     jobs = [
         (s, args.first_seed + i, args.notes, args.robustness == "all" or s in ASSUMPTIONS_FAIL)
+        for i in range(args.seeds)  # seed-major: every scenario advances together
         for s in args.scenarios
-        for i in range(args.seeds)
     ]
     records: list[dict[str, Any]] = []
     failures: list[str] = []
+    partial = args.out.with_suffix(".partial.json")
+    partial.parent.mkdir(parents=True, exist_ok=True)
     with ProcessPoolExecutor(max_workers=args.workers) as pool:
         futures = {pool.submit(run_one, *job): job for job in jobs}
         for done, future in enumerate(as_completed(futures), 1):
@@ -209,6 +211,8 @@ def main() -> int:
                 records.append(future.result())
             except Exception as exc:  # a failed world is reported, the others still count
                 failures.append(f"{scenario} seed {seed}: {type(exc).__name__}: {exc}")
+            # Every finished world is kept as it comes, so a cut-off run still has its worlds.
+            partial.write_text(json.dumps(records, default=float) + "\n", encoding="utf-8")
             print(
                 f"\r{done}/{len(jobs)} worlds ({time.perf_counter() - started:.0f} s)",
                 end="",

@@ -304,35 +304,58 @@ def test_control_choice_refuses_a_signal_the_link_moves(moderate_world):
     assert "early_collects_rate" not in test.admitted_columns()
 
 
-@pytest.mark.slow
-@pytest.mark.xfail(
-    reason="issue 4 open: on the moderate world the note-level ratio misses truth (0.18 vs 0.50) "
-    "by more than 3 SE; the 20-seed truth benchmark decides what to change",
-    strict=False,
+MODERATE_MISS = (
+    "issue 4: on this one world (100,000 notes, seed 21, selection on quality 1.0) the note-level "
+    "in-app effect is -117 (95% CI -192 to -48) against a true -202 (2.4 SE) and the ratio 0.31 "
+    "against 0.63 (3.0 SE, delta-method SE 0.107); off-site (1.3 SE) and merchant (0.0 SE) pass. "
+    "The same estimate with oracle quality and reach as controls, other learners, or all "
+    "unenrolled notes as comparisons stays at -117 to -123, so it is not the controls or the "
+    "nuisance models. Weighting this world's comparison notes by the simulator's own link "
+    "probabilities (oracle IPW, no model) gives -11: here the links fell on notes that would "
+    "have sold well anyway beyond what the link choice explains, a draw of this world rather "
+    "than an estimator bias (over 12 worlds of 30,000 notes with strong selection that oracle "
+    "gap averages -89 +- 127 ¥). The "
+    "20-seed truth benchmark measures bias and coverage across worlds"
 )
-def test_estimates_match_truth_within_three_standard_errors(moderate_world, tmp_path_factory):
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "world_name",
+    [
+        pytest.param("moderate", marks=pytest.mark.xfail(reason=MODERATE_MISS, strict=False)),
+        "none",
+    ],
+)
+def test_estimates_match_truth_within_three_standard_errors(
+    world_name, moderate_world, tmp_path_factory
+):
     """Tolerance: each key's truth within estimate ± 3 SE (the ratio's SE: the delta method's),
-    on two worlds (moderate and no cannibalization). ±3 SE, not the 95% interval: a few seeds
-    cannot test coverage; the benchmark does (benchmarks/bench_cannibalization_truth.py)."""
+    on two 100,000-note worlds (moderate cannibalization, seed 21; none, seed 22). ±3 SE, not
+    the 95% interval: one world cannot test coverage; the benchmark does
+    (benchmarks/bench_cannibalization_truth.py). On the no-cannibalization world every key is
+    within 0.4 SE; see MODERATE_MISS for the moderate one."""
     from redcat.cannibalization.summary import estimate_all
 
-    none_world = _world(tmp_path_factory, "none", seed=22, notes=TEST_NOTES, divert_inapp=0.0)
-    for data, truth in (moderate_world, none_world):
-        params = SimpleNamespace(window_days=14, horizon_hours=72, seed=0, as_of=_as_of(data))
-        out = estimate_all(data, params, robustness=False)
-        assert set(out["results"]) == set(KEYS)
-        for effect in out["results"].values():
-            assert set(effect) == {"estimate", "ci_low", "ci_high", "method", "n"}
-            assert math.isfinite(effect["estimate"]) and effect["n"] > 0
-        rows = {r["key"]: r for r in compare_to_truth(out, truth)}
-        se = {
-            KEYS[0]: out["note_level"].inapp.se,
-            KEYS[1]: out["note_level"].offsite.se,
-            KEYS[2]: out["note_level"].ratio.se,
-            KEYS[3]: out["merchant_level"].did.se,
-        }
-        for key, s in se.items():
-            assert abs(rows[key]["error"]) <= 3 * s, (key, rows[key])
+    if world_name == "moderate":
+        data, truth = moderate_world
+    else:
+        data, truth = _world(tmp_path_factory, "none", seed=22, notes=TEST_NOTES, divert_inapp=0.0)
+    params = SimpleNamespace(window_days=14, horizon_hours=72, seed=0, as_of=_as_of(data))
+    out = estimate_all(data, params, robustness=False)
+    assert set(out["results"]) == set(KEYS)
+    for effect in out["results"].values():
+        assert set(effect) == {"estimate", "ci_low", "ci_high", "method", "n"}
+        assert math.isfinite(effect["estimate"]) and effect["n"] > 0
+    rows = {r["key"]: r for r in compare_to_truth(out, truth)}
+    se = {
+        KEYS[0]: out["note_level"].inapp.se,
+        KEYS[1]: out["note_level"].offsite.se,
+        KEYS[2]: out["note_level"].ratio.se,
+        KEYS[3]: out["merchant_level"].did.se,
+    }
+    for key, s in se.items():
+        assert abs(rows[key]["error"]) <= 3 * s, (key, rows[key])
 
 
 @pytest.mark.slow
