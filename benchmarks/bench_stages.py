@@ -232,7 +232,9 @@ def main() -> int:
     # Keep sizes measured by earlier runs (read now: another run may have just finished).
     previous = json.loads(OUT_JSON.read_text()) if OUT_JSON.is_file() else {}
     for size, record in previous.get("sizes", {}).items():
-        payload["sizes"].setdefault(size, record)
+        mine = payload["sizes"].setdefault(size, record)
+        for stage, figures in record["stages"].items():
+            mine["stages"].setdefault(stage, figures)
     payload["sizes"] = dict(sorted(payload["sizes"].items(), key=lambda kv: int(kv[0])))
     all_sizes = {int(n): r for n, r in payload["sizes"].items()}
     payload["growth_per_10x"] = {
