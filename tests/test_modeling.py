@@ -17,7 +17,7 @@ import pytest
 
 from redcat.cli import main
 from redcat.contract import METRIC_KEYS
-from redcat.features import FEATURE_NAMES
+from redcat.features import FEATURE_NAMES, festival_share
 from redcat.modeling.artifacts import (
     CARD_JSON,
     CARD_MD,
@@ -280,6 +280,27 @@ def test_saved_model_is_text_and_reloads_to_the_same_predictions(saved, study):
     published = study.publish_time.reindex(study.features.index)
     pd.testing.assert_frame_equal(
         loaded.predict(study.features, published), study.model.predict(study.features, published)
+    )
+
+
+def test_a_calendar_calibrator_needs_publish_times_and_survives_saving(study, data, tmp_path):
+    from dataclasses import replace
+
+    from redcat.modeling.model import FeatureMismatch
+
+    model = replace(study.model, calibrator=Calibrator("cloglog_calendar", 1.0, 0.0, 0.5))
+    x = study.features
+    with pytest.raises(FeatureMismatch, match="publish_time"):
+        model.predict(x)
+    published = study.publish_time.reindex(x.index)
+    share = festival_share(published, W)
+    raw = model.raw_probability(x)
+    expected = -np.expm1(np.log1p(-np.clip(raw, 1e-6, 1 - 1e-6)) * np.exp(0.5 * share))
+    np.testing.assert_allclose(model.predict(x, published)["p_offsite"], expected, rtol=1e-9)
+    card = card_from_study(study, data.fingerprint)
+    saved = save_model(model, card, fingerprint=data.fingerprint, root=tmp_path)
+    pd.testing.assert_frame_equal(
+        load_model(saved).predict(x, published), model.predict(x, published)
     )
 
 
