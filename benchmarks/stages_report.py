@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import io
+import re
 from pathlib import Path
 
 import matplotlib
@@ -22,9 +23,11 @@ STYLE = (
 
 def _svg(fig) -> str:
     buffer = io.StringIO()
-    fig.savefig(buffer, format="svg", bbox_inches="tight")
+    # No RDF metadata block (creator, date): the page is the same for the same figures.
+    fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
     plt.close(fig)
     text = buffer.getvalue()
+    text = re.sub(r"<metadata>.*?</metadata>", "", text, flags=re.DOTALL)
     return text[text.index("<svg") :]
 
 
