@@ -10,7 +10,7 @@ import pytest
 
 from redcat.config import NOTEBOOKS_DIR
 from redcat.params import RunParams
-from redcat.runner import EXIT_OK, discover_notebooks, run
+from redcat.runner import EXIT_OK, discover_notebooks, html_name, run
 
 NOTEBOOKS = discover_notebooks(NOTEBOOKS_DIR)
 
@@ -61,6 +61,6 @@ def test_all_notebooks_run_end_to_end_on_a_small_world(small_world, tmp_path):
     outcome = run(RunParams(data_dir=str(small_world), language="en"), reports_dir=tmp_path)
     assert outcome.exit_code == EXIT_OK, outcome.message
     for notebook in NOTEBOOKS:
-        html = (outcome.run_dir / notebook.with_suffix(".html").name).read_text(encoding="utf-8")
+        html = (outcome.run_dir / html_name(notebook)).read_text(encoding="utf-8")
         assert "Traceback" not in html
         assert "open_run(" not in html
