@@ -66,7 +66,7 @@ NUMBERS = {
     "commission_lost": {"estimate": 21.45, "ci_low": 3.9, "ci_high": 39.0},
     "net": {"estimate": 207_967.6, "ci_low": 170_432.4, "ci_high": 242_796.9, "p_positive": 1.0},
     "ads": 207_989.0,
-    "breakeven": 484.8,
+    "breakeven": 0.4848,
     "lift": {"estimate": 25.15, "ci_low": 19.64, "ci_high": 30.66},
     "pretrend_p": 0.003,
     "fragile": None,
@@ -129,17 +129,20 @@ def test_audiences_and_confidence_speak_from_the_numbers():
             "¥429",
             "2.0%",
             "+25.1%",
-            "盈亏平衡佣金率：48480.0%",
+            "盈亏平衡佣金率：48.5%",
             "p = 0.00",
             "¥5,000 门槛断点回归",
         ],
-        "en": ["¥429", "2.0%", "+25.1%", "rate: 48480.0%", "p = 0.00", "¥5,000 threshold RDD"],
+        "en": ["¥429", "2.0%", "+25.1%", "rate: 48.5%", "p = 0.00", "¥5,000 threshold RDD"],
     }.items():
         texts = s.audience_sentences(NUMBERS, lang)
         sure = " ".join(s.confidence_sentences(NUMBERS, lang))
         joined = texts["ops"] + texts["ads"] + sure
         for bit in bits:
             assert bit in joined, (lang, bit)
+    over = dict(NUMBERS, breakeven=160.1)
+    assert "即使站内佣金率为 100%" in s.audience_sentences(over, "zh")["ads"]
+    assert "¥429 a week" in s.audience_sentences(over, "en")["ads"]
     no_loss = dict(NUMBERS, breakeven=math.inf)
     assert "无论站内佣金率多高" in s.audience_sentences(no_loss, "zh")["ads"]
     assert "。按点估计" in s.audience_sentences(no_loss, "zh")["ads"]  # no space between sentences

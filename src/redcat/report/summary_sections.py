@@ -232,6 +232,14 @@ def _row(table: pd.DataFrame, component: str, scope: str = TOTAL) -> dict[str, f
     return part.iloc[0].to_dict()
 
 
+def linked_notes_used(subgroups: pd.DataFrame) -> int:
+    """Linked notes behind the note-level estimates (the industry rows partition them)."""
+    if subgroups.empty or "n_linked" not in subgroups:
+        return 0
+    rows = subgroups[(subgroups["outcome"] == "inapp_gmv") & (subgroups["dimension"] == "industry")]
+    return int(rows["n_linked"].sum())
+
+
 def headline_numbers(s: Summary) -> dict[str, Any]:
     """Every number the executive summary speaks of, in one plain dict."""
     out, params = s.outputs, s.run.params
@@ -251,6 +259,7 @@ def headline_numbers(s: Summary) -> dict[str, Any]:
         "auc": out.number("conversion.test_auc"),
         "top10": top10,
         "linked_per_week": float(s.volumes["linked_notes"].sum()),
+        "linked_notes_used": linked_notes_used(out.table("cannibalization_subgroups")),
         "enrolled_gmv_per_week": float(s.volumes["enrolled_inapp_gmv"].sum()),
         "pretrend_p": checks["pretrend_p"],
         "fragile": out.result("cannibalization.fragile"),
@@ -397,6 +406,10 @@ def breakeven_sentence(n: dict[str, Any], lang: str) -> str:
     value = n.get("breakeven", NAN)
     if value is None or math.isinf(value) or math.isnan(value):
         return t("sum.aud.ads.no_loss", lang)
+    if value >= 1.0 and "inapp_gmv_lost" in n:
+        return t(
+            "sum.to.breakeven_over", lang, lost=fmt_money(n["inapp_gmv_lost"]["estimate"], lang)
+        )
     return t("sum.to.breakeven", lang, breakeven=f"{value:.1%}")
 
 
@@ -579,7 +592,7 @@ def how_sure(s: Summary) -> HtmlFragment:
     lang, n = s.language, s.numbers
     items = confidence_sentences(n, lang)
     items.append(
-        t("sum.sure.sample", lang, notes=int(n["inapp"]["n"]),
+        t("sum.sure.sample", lang, notes=n["linked_notes_used"],
           merchants=int(s.volumes["enrolled_merchants"].sum()))
     )  # fmt: skip
     return _section(t("sum.section.confidence", lang), _list(items))
