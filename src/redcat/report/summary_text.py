@@ -361,9 +361,11 @@ SUMMARY_TEXT: dict[str, dict[str, str]] = {
         "loop loses would exceed the ad revenue Red Cat brings.",
     },
     "sum.to.breakeven_over": {
-        "zh": "即使站内佣金率为 100%，闭环损失的佣金（{lost}/周）也抵不过红猫带来的广告收入。",
-        "en": "Even at a 100% commission rate, the commission the closed loop loses ({lost} a "
-        "week) would not match the ad revenue Red Cat brings.",
+        "zh": "即使站内佣金率为 100%（挂链每周带走的 {lost} 站内 GMV 全部算作平台收入），"
+        "闭环也抵不过红猫带来的广告收入。",
+        "en": "Even at a 100% commission rate (all {lost} a week of in-app GMV the links take "
+        "counted as platform revenue), the closed loop would not match the ad revenue Red Cat "
+        "brings.",
     },
     "sum.to.merchant_view": {
         "zh": "交叉验证：若改用商家层面的整店变化（{pct}）推算，每周损失的站内佣金为 {lost}（95% 区间 {lost_ci}）。",
