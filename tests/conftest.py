@@ -11,6 +11,7 @@ import pytest
 # Model versions that tests train (also inside papermill kernels, which inherit the environment)
 # must not land in the repository's models/ folder.
 os.environ.setdefault("REDCAT_MODELS_DIR", tempfile.mkdtemp(prefix="redcat-test-models-"))
+os.environ.setdefault("REDCAT_CACHE_DIR", tempfile.mkdtemp(prefix="redcat-test-cache-"))
 
 
 @pytest.fixture(scope="session")

@@ -282,3 +282,118 @@ def test_sections_survive_an_early_run_date(day, recwarn):
     assert not [w for w in recwarn if "legend" in str(w.message) or "log" in str(w.message)]
     if day == "2025-01-01":
         assert "No data up to the run date" in sections.funnel(run)._repr_html_()
+
+
+# --- note_outcomes against the earlier merge-based implementation ----------------------------
+def _reference_note_outcomes(notes, note_daily, inapp_orders, offsite_orders, *, as_of, w, h):
+    """note_outcomes as first written (merge the daily table with the notes, filter, group):
+    the numpy version must give the same table."""
+    window = pd.Timedelta(days=w)
+    seen = overview.notes_as_of(notes, as_of)
+    out = seen[["note_id", "merchant_id", "publish_time"]].copy()
+    out["linked"] = overview.is_linked(seen, h, as_of)
+    out["window_complete"] = out["publish_time"] + window <= as_of
+    keys = out[["note_id", "publish_time"]]
+    daily = note_daily.merge(keys, on="note_id", how="inner")
+    publish_day = daily["publish_time"].dt.normalize()
+    daily = daily[
+        (daily["date"] >= publish_day)
+        & (daily["date"] < publish_day + window)
+        & (daily["date"] <= as_of)
+    ]
+    daily = daily.assign(engagement=daily[list(overview.ENGAGEMENT_COLUMNS)].sum(axis=1))
+    signals = daily.groupby("note_id")[list(overview.DAILY_SUMS)].sum()
+
+    def in_window(orders):
+        joined = orders.merge(keys, on="note_id", how="inner")
+        when = joined["order_time"]
+        return joined[
+            (when >= joined["publish_time"])
+            & (when < joined["publish_time"] + window)
+            & (when <= as_of)
+        ]
+
+    inapp = in_window(inapp_orders).groupby("note_id")["gmv"]
+    offsite = in_window(offsite_orders[offsite_orders["reported_time"] <= as_of])
+    offsite = offsite.groupby("note_id")["gmv"]
+    sums = signals.join(
+        [
+            inapp.size().rename("inapp_orders"),
+            inapp.sum().rename("inapp_gmv"),
+            offsite.size().rename("offsite_orders"),
+            offsite.sum().rename("offsite_gmv"),
+        ],
+        how="outer",
+    )
+    out = out.merge(sums, left_on="note_id", right_index=True, how="left")
+    counts = [
+        c for c in (*overview.DAILY_SUMS, "inapp_orders", "offsite_orders") if c != "ad_spend"
+    ]
+    out[counts] = out[counts].fillna(0).astype("int64")
+    money = ["ad_spend", "inapp_gmv", "offsite_gmv"]
+    out[money] = out[money].fillna(0.0).astype("float64")
+    return out.reset_index(drop=True)
+
+
+def _assert_same_outcomes(new: pd.DataFrame, old: pd.DataFrame) -> None:
+    # Same rows, columns and dtypes; counts equal exactly; money sums (float, summed in another
+    # order than pandas' compensated group sum) within 1e-9 relative.
+    assert list(new.columns) == list(old.columns)
+    assert new.dtypes.astype(str).tolist() == old.dtypes.astype(str).tolist()
+    money = ["ad_spend", "inapp_gmv", "offsite_gmv"]
+    pd.testing.assert_frame_equal(
+        new.drop(columns=money), old.drop(columns=money), check_exact=True
+    )
+    pd.testing.assert_frame_equal(new[money], old[money], check_exact=False, rtol=1e-9, atol=1e-9)
+
+
+@pytest.mark.parametrize(
+    "as_of", [fx.AS_OF, pd.Timestamp("2025-05-21 12:00"), pd.Timestamp("2025-01-01")]
+)
+def test_note_outcomes_match_the_merge_implementation_on_the_fixture(data, as_of):
+    new = outcomes_for(data, as_of=as_of)
+    old = _reference_note_outcomes(
+        data.notes,
+        data.note_daily,
+        data.inapp_orders,
+        data.offsite_orders,
+        as_of=as_of,
+        w=fx.WINDOW_DAYS,
+        h=fx.HORIZON_HOURS,
+    )
+    _assert_same_outcomes(new, old)
+
+
+def test_note_outcomes_match_the_merge_implementation_on_a_simulated_world(
+    small_world, monkeypatch
+):
+    from redcat.data.dataset import load_dataset
+
+    data = load_dataset(small_world)
+    as_of = data.notes["publish_time"].quantile(0.8).normalize() + pd.Timedelta(
+        days=1, microseconds=-1
+    )
+    # Small slices, so the sliced sums are exercised as at a million notes.
+    monkeypatch.setattr(overview, "DAILY_SLICE_ROWS", 10_000)
+    for w, h in [(14, 72), (7, 24)]:
+        new = overview.note_outcomes(
+            data.notes,
+            data.note_daily,
+            data.inapp_orders,
+            data.offsite_orders,
+            as_of=as_of,
+            window_days=w,
+            horizon_hours=h,
+        )
+        old = _reference_note_outcomes(
+            data.notes,
+            data.note_daily,
+            data.inapp_orders,
+            data.offsite_orders,
+            as_of=as_of,
+            w=w,
+            h=h,
+        )
+        assert len(new) > 3000 and new["reads"].sum() > 0 and new["inapp_orders"].sum() > 0
+        assert new["offsite_orders"].sum() > 0 and new["ad_spend"].sum() > 0
+        _assert_same_outcomes(new, old)

@@ -22,6 +22,7 @@ from redcat.config import (
     WHITELIST_INDUSTRIES,
 )
 from redcat.contract import TABLE_ORDER
+from redcat.engine.signals import day_number, select_observed
 
 # --- Vocabularies --------------------------------------------------------------------------
 ENROLLED, ELIGIBLE, INELIGIBLE = "enrolled", "eligible", "ineligible"
@@ -233,54 +234,80 @@ def note_outcomes(
     when placed in [publish_time, publish_time + window_days). Everything stops at `as_of`, and
     off-site orders count only once reported back (reported_time <= as_of). `window_complete`
     says whether the whole window lies before `as_of`.
+
+    The daily table is never merged or copied: its rows are matched to the notes by id in
+    slices of `DAILY_SLICE_ROWS` and summed per note with numpy (`np.bincount`), so memory
+    stays at a few hundred MB beyond the table itself even at tens of millions of rows.
     """
     window = pd.Timedelta(days=window_days)
     seen = notes_as_of(notes, as_of)
-    out = seen[["note_id", "merchant_id", "publish_time"]].copy()
-    out["linked"] = is_linked(seen, horizon_hours, as_of)
-    out["window_complete"] = out["publish_time"] + window <= as_of
-    keys = out[["note_id", "publish_time"]]
+    n = len(seen)
+    out = seen[["note_id", "merchant_id", "publish_time"]].reset_index(drop=True)
+    out["linked"] = is_linked(seen, horizon_hours, as_of).to_numpy()
+    out["window_complete"] = (out["publish_time"] + window <= as_of).to_numpy()
 
-    daily = note_daily.merge(keys, on="note_id", how="inner")
-    publish_day = daily["publish_time"].dt.normalize()
-    daily = daily[
-        (daily["date"] >= publish_day)
-        & (daily["date"] < publish_day + window)
-        & (daily["date"] <= as_of)
-    ]
-    daily = daily.assign(engagement=daily[list(ENGAGEMENT_COLUMNS)].sum(axis=1))
-    signals = daily.groupby("note_id")[list(DAILY_SUMS)].sum()
-
-    inapp = _orders_in_window(inapp_orders, keys, window, as_of).groupby("note_id")["gmv"]
-    offsite = offsite_orders[offsite_orders["reported_time"] <= as_of]
-    offsite = _orders_in_window(offsite, keys, window, as_of).groupby("note_id")["gmv"]
-    sums = signals.join(
-        [
-            inapp.size().rename("inapp_orders"),
-            inapp.sum().rename("inapp_gmv"),
-            offsite.size().rename("offsite_orders"),
-            offsite.sum().rename("offsite_gmv"),
-        ],
-        how="outer",
+    publish_day = day_number(seen["publish_time"])
+    as_of_day = int(day_number(pd.Series([as_of]))[0])
+    keys = pd.DataFrame(
+        {
+            "note_id": seen["note_id"].to_numpy(),
+            "pos": np.arange(n, dtype="int64"),
+            "publish_day": publish_day,
+            # the first day not counted: the window's end, or the day after the run date
+            "cutoff_day": np.minimum(publish_day + window_days, as_of_day + 1),
+        }
     )
-    out = out.merge(sums, left_on="note_id", right_index=True, how="left")
-    counts = [c for c in (*DAILY_SUMS, "inapp_orders", "offsite_orders") if c != "ad_spend"]
-    out[counts] = out[counts].fillna(0).astype("int64")
-    money_cols = ["ad_spend", "inapp_gmv", "offsite_gmv"]
-    out[money_cols] = out[money_cols].fillna(0.0).astype("float64")
-    return out.reset_index(drop=True)
+    sums = _daily_sums(keys, note_daily)
+    for col in DAILY_SUMS:
+        out[col] = sums[col] if col == "ad_spend" else sums[col].astype("int64")
+
+    offsite = offsite_orders[offsite_orders["reported_time"] <= as_of]
+    for name, orders in (("inapp", inapp_orders), ("offsite", offsite)):
+        pos, gmv = _orders_in_window(orders, seen, window, as_of)
+        out[f"{name}_orders"] = np.bincount(pos, minlength=n).astype("int64")
+        # (astype: bincount of no rows gives int64 even with weights)
+        out[f"{name}_gmv"] = np.bincount(pos, weights=gmv, minlength=n).astype("float64")
+    return out
+
+
+# Daily rows matched and summed at a time by `note_outcomes` (bounds its working memory).
+DAILY_SLICE_ROWS = 4_000_000
+_DAILY_COLUMNS = tuple(c for c in DAILY_SUMS if c != "engagement") + ENGAGEMENT_COLUMNS
+
+
+def _daily_sums(keys: pd.DataFrame, note_daily: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Per note (position in `keys`): each daily signal summed over its observed days."""
+    n = len(keys)
+    totals = {c: np.zeros(n, dtype="float64") for c in _DAILY_COLUMNS}
+    for start in range(0, len(note_daily) if n else 0, DAILY_SLICE_ROWS):
+        part = note_daily.iloc[start : start + DAILY_SLICE_ROWS]
+        rows = select_observed(keys, part, _DAILY_COLUMNS)
+        for col in _DAILY_COLUMNS:
+            totals[col] += np.bincount(rows.position, weights=rows.values[col], minlength=n)
+        del rows, part
+    sums = {c: totals[c] for c in DAILY_SUMS if c != "engagement"}
+    sums["engagement"] = sum(totals[c] for c in ENGAGEMENT_COLUMNS)
+    return sums
 
 
 def _orders_in_window(
-    orders: pd.DataFrame, keys: pd.DataFrame, window: pd.Timedelta, as_of: pd.Timestamp
-) -> pd.DataFrame:
-    joined = orders.merge(keys, on="note_id", how="inner")
-    when = joined["order_time"]
-    return joined[
-        (when >= joined["publish_time"])
-        & (when < joined["publish_time"] + window)
-        & (when <= as_of)
-    ]
+    orders: pd.DataFrame, seen: pd.DataFrame, window: pd.Timedelta, as_of: pd.Timestamp
+) -> tuple[np.ndarray, np.ndarray]:
+    """Positions in `seen` and GMV of the orders placed in their note's window by `as_of`."""
+    if seen.empty:
+        return np.zeros(0, dtype="int64"), np.zeros(0, dtype="float64")
+    found = pd.Index(seen["note_id"]).get_indexer(orders["note_id"])
+    known = found >= 0
+    publish = seen["publish_time"].to_numpy("datetime64[ns]")[np.where(known, found, 0)]
+    when = orders["order_time"].to_numpy("datetime64[ns]")
+    keep = (
+        known
+        & (when >= publish)
+        & (when < publish + window.to_timedelta64())
+        & (when <= as_of.to_datetime64())
+    )
+    gmv = orders["gmv"].to_numpy("float64", na_value=0.0)[keep]
+    return found[keep], gmv
 
 
 def _groups(outcomes: pd.DataFrame) -> dict[str, pd.DataFrame]:
