@@ -19,6 +19,7 @@ the index (reports/index.html, index.json) is rebuilt from the run folders' mani
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
 import re
 import secrets
@@ -28,6 +29,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -37,6 +39,7 @@ from filelock import FileLock, Timeout
 
 from redcat.config import KERNEL_NAME, NOTEBOOKS_DIR, REPORTS_DIR
 from redcat.data import DataContractError, fingerprint_dataset, validate_dataset
+from redcat.data.dataset import load_dataset_cached
 from redcat.params import ParameterError, RunParams
 from redcat.provenance import code_version, package_versions
 from redcat.results import collect_results, write_json_atomic
@@ -204,13 +207,30 @@ def _export(executed: Path, out_html: Path) -> Path:
 
 
 def check_data(data_dir: Path) -> str | None:
-    """None when the dataset meets the contract, else the readable report."""
-    report = validate_dataset(data_dir)
-    return (
-        None
-        if report.ok
-        else f"{data_dir}: the dataset breaks the data contract\n{report.format()}"
-    )
+    """None when the dataset meets the contract, else the readable report.
+
+    The check loads every table, so it runs in a child process: its memory (gigabytes at a
+    million notes) goes back to the system before the notebook kernels start, instead of staying
+    with the runner for the whole run. The child loads through the dataset cache, so the first
+    notebook finds the typed tables there rather than reading and checking the files again.
+    """
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        return pool.submit(_check_data_here, str(data_dir)).result()
+
+
+def _check_data_here(data_dir: str) -> str | None:
+    try:
+        load_dataset_cached(data_dir)
+    except DataContractError as err:
+        report = err.report
+    except OSError:  # e.g. no such folder: fingerprinting fails before the check can say so
+        report = validate_dataset(data_dir)
+        if report.ok:
+            raise
+    else:
+        return None
+    return f"{data_dir}: the dataset breaks the data contract\n{report.format()}"
 
 
 def _now() -> str:
