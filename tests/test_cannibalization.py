@@ -347,6 +347,8 @@ def test_estimates_match_truth_within_three_standard_errors(
     for effect in out["results"].values():
         assert set(effect) == {"estimate", "ci_low", "ci_high", "method", "n"}
         assert math.isfinite(effect["estimate"]) and effect["n"] > 0
+    designs = out["designs"]
+    assert designs["pretrend_p"].dtype == "float64" and designs["fragile"].isna().all()
     rows = {r["key"]: r for r in compare_to_truth(out, truth)}
     se = {
         KEYS[0]: out["note_level"].inapp.se,
@@ -388,3 +390,67 @@ def test_fragile_verdict_follows_the_pre_link_placebo():
     assert is_fragile(bounds_robust, placebo=effect(5, 9))  # pre-link "effect": confounded
     assert not is_fragile(bounds_fragile, placebo=effect(-2, 2))  # placebo passes
     assert is_fragile(bounds_fragile, placebo=None)
+
+
+def _result(estimate: float, **diagnostics):
+    from redcat.causal.result import CausalResult
+
+    return CausalResult(
+        estimate=estimate, se=1.0, ci_low=estimate - 2, ci_high=estimate + 2, n=100,
+        method="test", diagnostics=diagnostics,
+    )  # fmt: skip
+
+
+def test_designs_table_has_typed_check_columns():
+    """Each check is its own typed column on its design's row (NaN / NA elsewhere), so readers
+    (the summary) need not parse the `checks` text."""
+    from redcat.cannibalization.robustness import designs_side_by_side
+
+    note = SimpleNamespace(
+        inapp=_result(-100.0, overlap={"propensity_auc": 0.81}), control_reason="pre-link only"
+    )
+    merchant = SimpleNamespace(did=_result(-3.0, pretrend_p_value=0.42), twfe_pct=-11.9)
+    threshold = SimpleNamespace(
+        rdd=_result(-1.0, density_test={"p_value": 0.8}, first_stage={"f_statistic": math.inf})
+    )
+    for fragile, expected in ((True, True), (False, False), (None, pd.NA)):
+        table = designs_side_by_side(note, merchant, threshold, fragile=fragile).set_index("design")
+        for column in ("propensity_auc", "pretrend_p", "density_p", "first_stage_f"):
+            assert table[column].dtype == "float64", column
+        assert table["fragile"].dtype == "boolean"
+        assert table.loc["note_dml", "propensity_auc"] == pytest.approx(0.81)
+        assert table.loc["merchant_did", "pretrend_p"] == pytest.approx(0.42)
+        assert table.loc["threshold_rdd", "density_p"] == pytest.approx(0.8)
+        assert math.isinf(table.loc["threshold_rdd", "first_stage_f"])
+        assert math.isnan(table.loc["note_dml", "pretrend_p"])
+        assert table["fragile"].isna().tolist() == [expected is pd.NA, True, True]
+        if expected is not pd.NA:
+            assert bool(table.loc["note_dml", "fragile"]) is expected
+        assert "pre-trend p = 0.42" in table.loc["merchant_did", "checks"]
+
+
+def test_pre_link_placebo_compares_could_link_notes_only(monkeypatch):
+    """The sampled notes of unenrolled merchants stay out of the placebo's comparison."""
+    from redcat.cannibalization import robustness
+
+    frame = pd.DataFrame(
+        {
+            "linked": [1, 1, 0, 0, 0, 0],
+            "could_link": [1, 1, 1, 1, 0, 0],
+            "hours_to_link": [frames.PLACEBO_HOURS + 1, 1.0, np.nan, np.nan, np.nan, np.nan],
+            "x": range(6),
+        }
+    )
+    seen = {}
+
+    def fake_att_dml(sample, *args, **kwargs):
+        seen["rows"] = sample.index.tolist()
+        return _result(0.0)
+
+    monkeypatch.setattr(robustness, "att_dml", fake_att_dml)
+    note = SimpleNamespace(
+        notes=SimpleNamespace(frame=frame), controls=("x",), inapp=_result(0.0, n_rep=1)
+    )
+    robustness.placebo_outcome(note)
+    # Linked too early (row 1) and unenrolled merchants' notes (rows 4, 5) are left out.
+    assert seen["rows"] == [0, 2, 3]

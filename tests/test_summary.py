@@ -174,9 +174,31 @@ def test_design_checks_are_read_from_notebook_03s_table():
         {"checks": ["propensity AUC 0.46; controls: x", "pre-trend p = 0.03; naive TWFE -11.9%",
                     "density test p = 0.80; first-stage F = inf"]}
     )  # fmt: skip
-    found = s.design_checks(designs)
+    found = s.design_checks(designs)  # a table saved before the typed columns: the text
     assert found["propensity_auc"] == 0.46 and found["pretrend_p"] == 0.03
     assert found["density_p"] == 0.8 and math.isinf(found["first_stage_f"])
+    assert found["fragile"] is None
+
+
+def test_design_checks_prefer_the_typed_columns():
+    nan = math.nan
+    designs = pd.DataFrame(
+        {
+            "design": ["note_dml", "merchant_did", "threshold_rdd"],
+            "checks": ["propensity AUC 0.99", "pre-trend p = 0.99", "density test p = 0.99"],
+            "propensity_auc": [0.46, nan, nan],
+            "pretrend_p": [nan, 0.031, nan],
+            "density_p": [nan, nan, 0.8],
+            "first_stage_f": [nan, nan, math.inf],
+            "fragile": pd.array([True, None, None], dtype="boolean"),
+        }
+    )
+    found = s.design_checks(designs)
+    assert found["propensity_auc"] == 0.46 and found["pretrend_p"] == 0.031
+    assert found["density_p"] == 0.8 and math.isinf(found["first_stage_f"])
+    assert found["fragile"] is True
+    not_run = designs.assign(fragile=pd.array([None] * 3, dtype="boolean"))
+    assert s.design_checks(not_run)["fragile"] is None
 
 
 # --- the run-folder reader ---------------------------------------------------------------------

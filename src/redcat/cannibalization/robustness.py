@@ -82,6 +82,13 @@ def placebo_outcome(note_level: NoteLevelResult, seed: int = 0) -> CausalResult:
     """The note-level design on GMV before the link: notes linked after the first
     PLACEBO_HOURS hours vs unlinked notes, outcome = GMV in those hours (should be 0)."""
     frame = note_level.notes.frame
+    if "could_link" in frame.columns:
+        # Could-link notes only: the sampled notes of unenrolled merchants (note_level
+        # EXTRA_CONTROLS) were never up for a link, so they carry no trace of how links are
+        # chosen; added to the comparison they pull the outcome model towards the average
+        # note and hide the footprint this placebo looks for (it flagged 15% of the
+        # hidden-confounding worlds with them, against 85% without).
+        frame = frame[frame["could_link"] == 1]
     late_enough = frame["hours_to_link"].fillna(np.inf) >= PLACEBO_HOURS
     sample = frame[(frame[TREATMENT] == 0) | late_enough]
     result = att_dml(
@@ -181,32 +188,65 @@ class DesignRow:
     result: CausalResult
     unit: str
     checks: str
+    # The numbers behind `checks`, as columns a reader need not parse (NaN / NA where a check
+    # does not apply to the design or was not run).
+    numbers: dict[str, float]
+    fragile: bool | None = None
+
+
+# Structured diagnostic columns of the designs table and their dtypes.
+DESIGN_CHECK_COLUMNS = {
+    "propensity_auc": "float64",
+    "pretrend_p": "float64",
+    "density_p": "float64",
+    "first_stage_f": "float64",
+    "fragile": "boolean",
+}
+
+
+def _number(value: object) -> float:
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return float("nan")
 
 
 def designs_side_by_side(
     note_level: NoteLevelResult,
     merchant_level: MerchantLevelResult,
     threshold: ThresholdResult,
+    fragile: bool | None = None,
 ) -> pd.DataFrame:
-    """The three designs' estimates with what each estimates and assumes (one row each)."""
+    """The three designs' estimates with what each estimates and assumes (one row each).
+
+    Besides the readable `checks` text, each check is its own typed column
+    (DESIGN_CHECK_COLUMNS): `propensity_auc` and `fragile` (the robustness verdict, NA when
+    the checks were not run) on the note-level row, `pretrend_p` on the merchant-level row,
+    `density_p` and `first_stage_f` on the threshold row; NaN / NA elsewhere.
+    """
     did, rd = merchant_level.did, threshold.rdd
     overlap = note_level.inapp.diagnostics.get("overlap", {})
+    auc = _number(overlap.get("propensity_auc"))
+    pretrend = _number(did.diagnostics.get("pretrend_p_value"))
+    density = _number(rd.diagnostics.get("density_test", {}).get("p_value"))
+    first_stage = _number(rd.diagnostics.get("first_stage", {}).get("f_statistic"))
     rows = [
         DesignRow(
             "note_dml",
             "in-app GMV per linked note, link vs no link (ATT)",
             note_level.inapp,
             "¥ per linked note",
-            f"propensity AUC {overlap.get('propensity_auc', float('nan')):.2f}; "
-            f"controls: {note_level.control_reason}",
+            f"propensity AUC {auc:.2f}; controls: {note_level.control_reason}",
+            {"propensity_auc": auc},
+            fragile,
         ),
         DesignRow(
             "merchant_did",
             "enrolled merchants' in-app store GMV after enrolment vs without (ATT)",
             did,
             "% of counterfactual",
-            f"pre-trend p = {did.diagnostics.get('pretrend_p_value', float('nan')):.2f}; "
-            f"naive TWFE {merchant_level.twfe_pct:.1f}%",
+            f"pre-trend p = {pretrend:.2f}; naive TWFE {merchant_level.twfe_pct:.1f}%",
+            {"pretrend_p": pretrend},
         ),
         DesignRow(
             "threshold_rdd",
@@ -214,11 +254,11 @@ def designs_side_by_side(
             "¥5,000 (local, diluted by enrolment timing)",
             rd,
             "% change since launch",
-            f"density test p = {rd.diagnostics.get('density_test', {}).get('p_value', float('nan')):.2f}; "
-            f"first-stage F = {rd.diagnostics.get('first_stage', {}).get('f_statistic', float('nan')):.1f}",
+            f"density test p = {density:.2f}; first-stage F = {first_stage:.1f}",
+            {"density_p": density, "first_stage_f": first_stage},
         ),
     ]
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         [
             {
                 "design": row.design,
@@ -231,7 +271,14 @@ def designs_side_by_side(
                 "method": row.result.method,
                 "checks": row.checks,
                 "assumptions": " ".join(row.result.assumptions),
+                **{
+                    name: row.numbers.get(name, float("nan"))
+                    for name in DESIGN_CHECK_COLUMNS
+                    if name != "fragile"
+                },
+                "fragile": row.fragile,
             }
             for row in rows
         ]
     )
+    return frame.astype(DESIGN_CHECK_COLUMNS)

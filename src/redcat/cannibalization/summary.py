@@ -171,7 +171,6 @@ def estimate_all(
         "merchant_level": merchant,
         "threshold": threshold,
         "heterogeneity": subgroups,
-        "designs": designs_side_by_side(note, merchant, threshold),
         "params": p,
         "timings": timings,
     }
@@ -190,5 +189,7 @@ def estimate_all(
             "sensitivity": sensitivity,
             "fragile": is_fragile(sensitivity, placebo),
         }
+    fragile = out["robustness"]["fragile"] if robustness else None
+    out["designs"] = designs_side_by_side(note, merchant, threshold, fragile=fragile)
     log.info("cannibalization estimates: %s", out["results"])
     return out

@@ -135,16 +135,25 @@ _PATTERNS = {
 }
 
 
-def design_checks(designs: pd.DataFrame) -> dict[str, float]:
-    """The numbers notebook 03 wrote in its designs table's `checks` column (NaN if absent)."""
+def design_checks(designs: pd.DataFrame) -> dict[str, Any]:
+    """The checks notebook 03 saved in its designs table: its typed columns `propensity_auc`,
+    `pretrend_p`, `density_p`, `first_stage_f` (float, NaN if absent) and `fragile` (bool, None
+    if the robustness checks were not run). Tables saved before those columns existed are read
+    from the free-text `checks` column."""
     text = " ".join(str(c) for c in designs.get("checks", pd.Series(dtype=str)))
-    found = {}
+    found: dict[str, Any] = {}
     for name, pattern in _PATTERNS.items():
+        if name in designs.columns:
+            values = pd.to_numeric(designs[name], errors="coerce").dropna()
+            found[name] = float(values.iloc[0]) if len(values) else NAN
+            continue
         match = re.search(pattern, text)
         try:
             found[name] = float(match.group(1)) if match else NAN
         except ValueError:
             found[name] = NAN
+    fragile = designs["fragile"].dropna() if "fragile" in designs.columns else ()
+    found["fragile"] = bool(fragile.iloc[0]) if len(fragile) else None
     return found
 
 
@@ -262,7 +271,11 @@ def headline_numbers(s: Summary) -> dict[str, Any]:
         "linked_notes_used": linked_notes_used(out.table("cannibalization_subgroups")),
         "enrolled_gmv_per_week": float(s.volumes["enrolled_inapp_gmv"].sum()),
         "pretrend_p": checks["pretrend_p"],
-        "fragile": out.result("cannibalization.fragile"),
+        "fragile": (
+            checks["fragile"]
+            if checks["fragile"] is not None
+            else out.result("cannibalization.fragile")
+        ),
         "not_estimated": [
             (row.design, str(row.method))
             for row in designs.itertuples()
