@@ -405,6 +405,95 @@ def test_fit_records_the_results_and_writes_predictions(conversion):
     assert run.recorded["conversion.model_version"] == conversion.model_dir.name
 
 
+def _rerun(conversion, tmp_path, **changes):
+    """`fit` again in this process (a warm re-run), into a fresh run folder."""
+    from redcat.modeling import artifacts
+    from redcat.report import conversion_sections as sections
+
+    first = conversion.run
+    params = SimpleNamespace(**{**vars(first.params), **changes.pop("params", {})})
+    run = _Run(
+        data=changes.pop("data", first.data),
+        params=params,
+        as_of=changes.pop("as_of", first.as_of),
+        run_dir=tmp_path,
+        language="en",
+        recorded={},
+        tables={},
+    )
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(artifacts, "MODELS_DIR", tmp_path / "models")
+        return sections.fit(run)
+
+
+def test_warm_rerun_reuses_the_study_and_still_writes_the_run_folder(conversion, tmp_path):
+    from redcat.engine import memo
+    from redcat.report import conversion_sections as sections
+
+    hits, misses = memo.counts(sections.MEMO_NAME)
+    again = _rerun(conversion, tmp_path)
+    assert memo.counts(sections.MEMO_NAME) == (hits + 1, misses)
+    assert again.study is conversion.study  # not trained again
+    # ... but every side effect of a run happened in the new run folder
+    assert again.run.recorded.keys() == conversion.run.recorded.keys()
+    for key, value in conversion.run.recorded.items():
+        if key != "conversion.model_version":
+            assert again.run.recorded[key] == value
+    pd.testing.assert_frame_equal(
+        pd.read_parquet(tmp_path / "predictions.parquet"),
+        pd.read_parquet(conversion.run.run_dir / "predictions.parquet"),
+    )
+    assert again.model_dir.parent == tmp_path / "models" / "offsite_conversion"
+    assert {p.name for p in again.model_dir.iterdir()} == {
+        p.name for p in conversion.model_dir.iterdir()
+    }
+    assert again.run.recorded["conversion.model_version"] == again.model_dir.name
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["seed", "window_days", "horizon_hours", "as_of", "data", "fingerprint", "code", "truth"],
+)
+def test_warm_rerun_recomputes_when_any_input_changes(conversion, tmp_path, change):
+    import dataclasses
+
+    from redcat.report import conversion_sections as sections
+
+    computed: list[dict] = []
+
+    def fake_study(data, **kwargs):  # stands in for training: only whether it ran matters
+        computed.append(kwargs)
+        return conversion.study
+
+    changes: dict = {}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sections, "run_conversion_study", fake_study)
+        _rerun(conversion, tmp_path)  # the fixture's inputs (stored again if a case replaced them)
+        computed.clear()
+        _rerun(conversion, tmp_path)  # same inputs: reused
+        assert computed == []
+        if change in ("seed", "window_days", "horizon_hours"):
+            value = getattr(conversion.run.params, change) + 1
+            changes["params"] = {change: value}
+        elif change == "as_of":
+            changes["as_of"] = conversion.run.as_of - pd.Timedelta(days=1)
+        elif change == "data":  # same files, frames changed in memory: another object
+            changes["data"] = dataclasses.replace(conversion.run.data)
+        elif change == "fingerprint":
+            changes["data"] = dataclasses.replace(conversion.run.data, fingerprint="other")
+        elif change == "code":
+            patch.setattr(sections, "code_digest", lambda modules: "edited")
+        elif change == "truth":
+            truth = sections.load_note_truth(conversion.run.data.folder, W)
+            truth.loc[0, "p_offsite_true"] += 0.01
+            patch.setattr(sections, "load_note_truth", lambda folder, w: truth)
+        _rerun(conversion, tmp_path, **changes)
+        assert len(computed) == 1
+    with pytest.MonkeyPatch.context() as patch:  # leave the fixture's study stored, as found
+        patch.setattr(sections, "run_conversion_study", fake_study)
+        _rerun(conversion, tmp_path)
+
+
 @pytest.mark.parametrize("language", ["zh", "en"])
 def test_report_sections_render(conversion, language):
     from redcat.report import conversion_sections as sections

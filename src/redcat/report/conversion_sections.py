@@ -17,6 +17,9 @@ from typing import Any
 import pandas as pd
 
 from redcat.contract import METRIC_KEYS
+from redcat.engine.cache import frame_digest
+from redcat.engine.cluster import current_client
+from redcat.engine.memo import code_digest, memo_key, remember
 from redcat.features import FeatureTables, build_features
 from redcat.modeling import drivers as drv
 from redcat.modeling.artifacts import card_from_study, save_model
@@ -80,12 +83,23 @@ def _day(value: Any) -> str:
 
 
 # --- the work --------------------------------------------------------------------------------
-def fit(run) -> Conversion:
-    """Train and evaluate the model, save it, record results and predictions (no display)."""
-    params = run.params
-    truth = load_note_truth(run.data.folder, params.window_days)
-    try:
-        study = run_conversion_study(
+MEMO_NAME = "conversion.study"
+# What computes the study: a change in any of these files trains again on a warm re-run.
+STUDY_CODE = (
+    "redcat.modeling",
+    "redcat.features",
+    "redcat.targets",
+    "redcat.engine",
+    "redcat.config",
+)
+
+
+def _study(run, truth: pd.DataFrame | None) -> ConversionStudy:
+    """The run's conversion study, reused from earlier in this kernel when nothing changed."""
+    params, client = run.params, current_client()
+
+    def compute() -> ConversionStudy:
+        return run_conversion_study(
             run.data,
             as_of=run.as_of,
             window_days=params.window_days,
@@ -93,6 +107,37 @@ def fit(run) -> Conversion:
             seed=params.seed,
             note_truth=truth,
         )
+
+    fingerprint = getattr(run.data, "fingerprint", None)
+    if not fingerprint:  # data not from files: nothing reliable to key on
+        return compute()
+    key = memo_key(
+        data=fingerprint,
+        parameters={
+            "as_of": str(run.as_of),
+            "window_days": params.window_days,
+            "horizon_hours": params.horizon_hours,
+            "seed": params.seed,
+            # the Dask path trains another (equally good, not identical) model
+            "cluster": getattr(params, "cluster", "local") if client is not None else "local",
+        },
+        code=code_digest(STUDY_CODE),
+        truth=frame_digest(truth) if truth is not None else "none",
+    )
+    return remember(MEMO_NAME, key, compute, source=run.data)
+
+
+def fit(run) -> Conversion:
+    """Train and evaluate the model, save it, record results and predictions (no display).
+
+    The study (the expensive part) is reused on a warm re-run in the same kernel with the same
+    data, parameters and code (redcat.engine.memo); recording the results, writing the
+    predictions and saving the model version happen on every run.
+    """
+    params = run.params
+    truth = load_note_truth(run.data.folder, params.window_days)
+    try:
+        study = _study(run, truth)
     except NotEnoughData as exc:
         log.warning("conversion model not trained: %s", exc)
         for key in METRIC_KEYS:  # present but null: "no model", never a made-up number
