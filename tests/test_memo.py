@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import importlib
 import sys
+from types import SimpleNamespace
 
+import pandas as pd
 import pytest
 
 from redcat.engine import memo
@@ -87,3 +89,70 @@ def test_conversion_code_digest_covers_the_training_modules():
 
     files = {p.name for name in STUDY_CODE for p in memo._source_files(name)}
     assert {"study.py", "train.py", "model.py", "features.py", "dask_path.py"} <= files
+
+
+class _Run(SimpleNamespace):
+    def record(self, key, value):
+        self.recorded[key] = value
+
+    def save_table(self, name, frame):
+        self.tables[name] = frame
+
+
+def _fake_estimates():
+    frame = pd.DataFrame({"x": [1.0]})
+    return {
+        "results": {"cannibalization.note_inapp": {"estimate": -1.5}},
+        "heterogeneity": frame,
+        "designs": frame,
+        "merchant_level": SimpleNamespace(event_study=frame),
+        "note_level": SimpleNamespace(shift_test=SimpleNamespace(table=frame)),
+    }
+
+
+@pytest.mark.parametrize(
+    "change", ["seed", "window_days", "horizon_hours", "as_of", "data", "fingerprint", "code"]
+)
+def test_cannibalization_estimates_are_reused_until_an_input_changes(monkeypatch, change):
+    from redcat.report import cannibalization_sections as sections
+
+    calls = []
+    monkeypatch.setattr(sections, "estimate_all", lambda run: calls.append(1) or _fake_estimates())
+    data = SimpleNamespace(fingerprint="fp")
+    params = {"window_days": 14, "horizon_hours": 72, "seed": 0}
+    as_of = pd.Timestamp("2025-07-31 23:59:59")
+
+    def run_once(data=data, as_of=as_of, **changed):
+        run = _Run(
+            data=data,
+            params=SimpleNamespace(**{**params, **changed}),
+            as_of=as_of,
+            recorded={},
+            tables={},
+        )
+        return sections.estimate(run)
+
+    first = run_once()
+    again = run_once()
+    assert len(calls) == 1 and again.out is first.out  # warm re-run: estimated once
+    # the side effects still happen on the warm re-run
+    assert again.run.recorded == {"cannibalization.note_inapp": {"estimate": -1.5}}
+    assert set(again.run.tables) == {
+        "cannibalization_subgroups",
+        "cannibalization_designs",
+        "cannibalization_event_study",
+        "cannibalization_link_shift_test",
+    }
+    if change in params:
+        run_once(**{change: params[change] + 1})
+    elif change == "as_of":
+        run_once(as_of=as_of - pd.Timedelta(days=1))
+    elif change == "data":  # same fingerprint, another loaded object
+        run_once(data=SimpleNamespace(fingerprint="fp"))
+    elif change == "fingerprint":
+        run_once(data=SimpleNamespace(fingerprint="fp2"))
+    elif change == "code":
+        monkeypatch.setattr(sections, "code_digest", lambda modules: "edited")
+        run_once()
+    assert len(calls) == 2
+    memo.forget(sections.MEMO_NAME)

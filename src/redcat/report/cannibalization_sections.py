@@ -20,6 +20,7 @@ from redcat.cannibalization.heterogeneity import MIN_LINKED
 from redcat.cannibalization.note_level import propensity_by_group
 from redcat.cannibalization.robustness import PLACEBO_WEEKS
 from redcat.cannibalization.summary import RESULT_KEYS, estimate_all
+from redcat.engine.memo import code_digest, memo_key, remember
 from redcat.report import cannibalization_charts as charts
 from redcat.report.cannibalization_text import register as _register_text
 from redcat.report.i18n import label, t
@@ -64,9 +65,44 @@ def _interval(low: float | None, high: float | None, unit: str = "", digits: int
 
 
 # --- the work --------------------------------------------------------------------------------
+MEMO_NAME = "cannibalization.estimates"
+# What computes the estimates: a change in any of these files estimates again on a warm re-run.
+ESTIMATE_CODE = (
+    "redcat.cannibalization",
+    "redcat.causal",
+    "redcat.features",
+    "redcat.overview",
+    "redcat.engine",
+    "redcat.config",
+)
+
+
+def _estimates(run) -> dict[str, Any]:
+    """`estimate_all(run)`, reused from earlier in this kernel when nothing changed."""
+    fingerprint = getattr(run.data, "fingerprint", None)
+    if not fingerprint:  # data not from files: nothing reliable to key on
+        return estimate_all(run)
+    params = run.params
+    key = memo_key(
+        data=fingerprint,
+        parameters={
+            "as_of": str(run.as_of),
+            "window_days": params.window_days,
+            "horizon_hours": params.horizon_hours,
+            "seed": params.seed,
+        },
+        code=code_digest(ESTIMATE_CODE),
+    )
+    return remember(MEMO_NAME, key, lambda: estimate_all(run), source=run.data)
+
+
 def estimate(run) -> Cannibalization:
-    """Estimate everything once, record the four results.json keys, save the tables."""
-    out = estimate_all(run)
+    """Estimate everything once, record the four results.json keys, save the tables.
+
+    The estimates (the expensive part) are reused on a warm re-run in the same kernel with the
+    same data, parameters and code (redcat.engine.memo); recording and saving happen every run.
+    """
+    out = _estimates(run)
     for key, effect in out["results"].items():
         run.record(key, effect)
     run.save_table("cannibalization_subgroups", out["heterogeneity"])
