@@ -129,3 +129,34 @@ def test_the_cluster_parameter_is_validated():
     assert build_params({"cluster": "tcp://scheduler:8786"}).cluster == "tcp://scheduler:8786"
     with pytest.raises(ParameterError, match="parameter 'cluster'.*tcp://host:8786"):
         build_params({"cluster": "scheduler:8786"})
+
+
+STUDY_AUC_TOLERANCE = 0.02  # test AUC, calibrated model: Dask study vs local study
+STUDY_LOG_LOSS_TOLERANCE = 0.01
+
+
+def test_a_conversion_study_on_the_cluster_matches_the_local_study(world, client):
+    """With a client active the study trains both boosters with LightGBM's Dask estimators
+    (all rounds, then cut at the early-stopping round on the validation notes) and scores on the
+    workers; the test metrics stay within tolerance of the local study's."""
+    from redcat.modeling.study import MODEL, run_conversion_study
+    from redcat.modeling.train import TrainSettings
+
+    as_of = resolve_as_of("", world)
+    settings = TrainSettings(
+        seed=0, learning_rate=0.1, max_rounds=300, early_stopping_rounds=30, num_threads=2
+    )
+    kwargs = {"as_of": as_of, "window_days": 14, "horizon_hours": 72, "seed": 0}
+    local = run_conversion_study(world, settings=settings, **kwargs)
+    cluster._active[0] = client
+    try:
+        on_dask = run_conversion_study(world, settings=settings, **kwargs)
+    finally:
+        cluster._active[0] = None
+    assert local.metric(MODEL, "auc") > 0.7
+    pd.testing.assert_series_equal(on_dask.split, local.split)  # same notes in each split
+    for name, tolerance in (("auc", STUDY_AUC_TOLERANCE), ("logloss", STUDY_LOG_LOSS_TOLERANCE)):
+        a, b = local.metric(MODEL, name), on_dask.metric(MODEL, name)
+        assert abs(a - b) <= tolerance, (name, a, b)
+    rounds = on_dask.model.info["classifier_rounds"]
+    assert 1 <= rounds < settings.max_rounds  # cut at the early-stopping round, not all rounds

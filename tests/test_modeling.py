@@ -537,3 +537,40 @@ def test_every_conversion_text_has_both_languages_and_every_feature_a_label():
 
     assert all(set(v) == {"zh", "en"} for v in CONVERSION_TEXT.values())
     assert {f"feature.{name}" for name in FEATURE_NAMES} <= set(CONVERSION_TEXT)
+
+
+def test_the_dask_cut_keeps_the_round_lightgbm_early_stopping_keeps(study):
+    """On a cluster all rounds are grown, then cut where lgb.early_stopping would have stopped:
+    on one machine the rule, applied to the validation losses, finds LightGBM's own round."""
+    import lightgbm as lgb
+
+    from redcat.modeling.train import (
+        TrainSettings,
+        early_stopping_round,
+        lgbm_params,
+        validation_losses,
+    )
+
+    x = study.features
+    y = study.test["has_offsite"].to_numpy()
+    half = len(x) // 2
+    settings = TrainSettings(seed=0, learning_rate=0.1, early_stopping_rounds=20)
+    for objective, target, extra in (
+        ("binary", y, {"metric": "binary_logloss"}),
+        ("tweedie", study.test["offsite_gmv"].to_numpy(), {"metric": "tweedie"}),
+    ):
+        params = lgbm_params(settings, objective, tweedie_variance_power=1.3, **extra)
+        train = lgb.Dataset(x.iloc[:half], label=target[:half])
+        valid = lgb.Dataset(x.iloc[half:], label=target[half:], reference=train)
+        stopped = lgb.train(
+            params,
+            train,
+            num_boost_round=400,
+            valid_sets=[valid],
+            callbacks=[lgb.early_stopping(20, verbose=False)],
+        )
+        grown = lgb.train(params, train, num_boost_round=400)  # the same trees, all rounds
+        losses = validation_losses(grown, x.iloc[half:], target[half:], params)
+        record = stopped.best_score["valid_0"][extra["metric"]]
+        assert losses[stopped.best_iteration - 1] == pytest.approx(record, rel=1e-7)
+        assert early_stopping_round(losses, 20) == stopped.best_iteration

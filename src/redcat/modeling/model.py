@@ -17,6 +17,8 @@ import lightgbm as lgb
 import numpy as np
 import pandas as pd
 
+from redcat.engine import dask_path
+from redcat.engine.cluster import current_client
 from redcat.features import FeatureReference, festival_share
 from redcat.modeling.calibration import Calibrator
 
@@ -67,8 +69,14 @@ class ConversionModel:
         festival calendar (model.calibrator.needs_calendar).
         """
         x = self.check_features(features)
-        p = self.calibrator.apply(self.classifier.predict(x), self.calendar(publish_time))
-        gmv = self.gmv_scale * self.gmv_regressor.predict(x)
+        client = current_client()
+        if client is None:
+            raw_p, raw_gmv = self.classifier.predict(x), self.gmv_regressor.predict(x)
+        else:  # a run on a Dask cluster: each partition is scored on a worker
+            raw_p = dask_path.predict(self.classifier, x, client)
+            raw_gmv = dask_path.predict(self.gmv_regressor, x, client)
+        p = self.calibrator.apply(raw_p, self.calendar(publish_time))
+        gmv = self.gmv_scale * raw_gmv
         return pd.DataFrame({"p_offsite": p, "expected_offsite_gmv": gmv}, index=features.index)
 
     def contributions(self, features: pd.DataFrame) -> pd.DataFrame:

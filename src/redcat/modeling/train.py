@@ -16,6 +16,8 @@ import lightgbm as lgb
 import numpy as np
 import pandas as pd
 
+from redcat.engine import dask_path
+from redcat.engine.cluster import current_client
 from redcat.features import FeatureReference, festival_share
 from redcat.modeling.calibration import fit_calibrator
 from redcat.modeling.model import ConversionModel
@@ -102,6 +104,69 @@ def lgbm_params(settings: TrainSettings, objective: str, **extra: Any) -> dict[s
     }
 
 
+def validation_losses(
+    booster: lgb.Booster, x_valid: pd.DataFrame, y_valid: np.ndarray, params: dict[str, Any]
+) -> np.ndarray:
+    """The validation loss after each boosting round (the metric early stopping watches:
+    binary log loss, or the Tweedie negative log-likelihood)."""
+    raw = np.zeros(len(x_valid))
+    losses = np.empty(booster.current_iteration())
+    y = np.asarray(y_valid, dtype="float64")
+    for i in range(len(losses)):
+        raw += booster.predict(x_valid, raw_score=True, start_iteration=i, num_iteration=1)
+        if params["objective"] == "binary":
+            p = np.clip(1 / (1 + np.exp(-raw)), 1e-15, 1 - 1e-15)
+            losses[i] = -np.mean(y * np.log(p) + (1 - y) * np.log1p(-p))
+        else:
+            rho = params["tweedie_variance_power"]
+            losses[i] = np.mean(
+                -y * np.exp((1 - rho) * raw) / (1 - rho) + np.exp((2 - rho) * raw) / (2 - rho)
+            )
+    return losses
+
+
+def early_stopping_round(losses: np.ndarray, patience: int) -> int:
+    """The round lgb.early_stopping keeps: the best one, scanning until `patience` rounds pass
+    without an improvement (1-based, as Booster.best_iteration)."""
+    best, best_i = np.inf, 0
+    for i, loss in enumerate(losses):
+        if loss < best:
+            best, best_i = loss, i
+        elif i - best_i >= patience:
+            break
+    return best_i + 1
+
+
+def _fit_booster_dask(
+    params: dict[str, Any],
+    x_train: pd.DataFrame,
+    y_train: np.ndarray,
+    x_valid: pd.DataFrame,
+    y_valid: np.ndarray,
+    settings: TrainSettings,
+    client: Any,
+) -> lgb.Booster:
+    """Data-parallel training on the cluster's workers (redcat.engine.dask_path.fit_lgbm).
+
+    LightGBM's Dask estimators cannot early-stop safely (each worker would judge its own slice
+    of the validation notes and could stop at another round), so all `max_rounds` rounds are
+    grown and the booster is then cut at the round lgb.early_stopping would have kept, judged
+    on the whole validation set here.
+    """
+    rest = {k: v for k, v in params.items() if k not in ("objective", "num_threads")}
+    fitted = dask_path.fit_lgbm(
+        x_train,
+        y_train,
+        {**rest, "n_estimators": settings.max_rounds},
+        client=client,
+        objective=params["objective"],
+    )
+    booster = fitted.booster_
+    losses = validation_losses(booster, x_valid, y_valid, params)
+    best = early_stopping_round(losses, settings.early_stopping_rounds)
+    return lgb.Booster(model_str=booster.model_to_string(num_iteration=best))
+
+
 def _fit_booster(
     params: dict[str, Any],
     x_train: pd.DataFrame,
@@ -110,6 +175,9 @@ def _fit_booster(
     y_valid: np.ndarray,
     settings: TrainSettings,
 ) -> lgb.Booster:
+    client = current_client()
+    if client is not None:
+        return _fit_booster_dask(params, x_train, y_train, x_valid, y_valid, settings, client)
     binning = {"max_bin": settings.max_bin, "data_random_seed": settings.seed + 3}
     train_set = lgb.Dataset(x_train, label=y_train, params=binning, free_raw_data=True)
     valid_set = lgb.Dataset(x_valid, label=y_valid, reference=train_set, free_raw_data=True)
