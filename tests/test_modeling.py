@@ -434,6 +434,7 @@ def test_warm_rerun_reuses_the_study_and_still_writes_the_run_folder(conversion,
     again = _rerun(conversion, tmp_path)
     assert memo.counts(sections.MEMO_NAME) == (hits + 1, misses)
     assert again.study is conversion.study  # not trained again
+    assert again.cache is conversion.cache  # nor the drivers computed again
     # ... but every side effect of a run happened in the new run folder
     assert again.run.recorded.keys() == conversion.run.recorded.keys()
     for key, value in conversion.run.recorded.items():

@@ -94,12 +94,13 @@ STUDY_CODE = (
 )
 
 
-def _study(run, truth: pd.DataFrame | None) -> ConversionStudy:
-    """The run's conversion study, reused from earlier in this kernel when nothing changed."""
+def _study(run, truth: pd.DataFrame | None) -> tuple[ConversionStudy, dict[str, Any]]:
+    """The run's conversion study and the sections' cache of what is derived from it alone
+    (the drivers), reused from earlier in this kernel when nothing changed."""
     params, client = run.params, current_client()
 
-    def compute() -> ConversionStudy:
-        return run_conversion_study(
+    def compute() -> tuple[ConversionStudy, dict[str, Any]]:
+        study = run_conversion_study(
             run.data,
             as_of=run.as_of,
             window_days=params.window_days,
@@ -107,6 +108,7 @@ def _study(run, truth: pd.DataFrame | None) -> ConversionStudy:
             seed=params.seed,
             note_truth=truth,
         )
+        return study, {}
 
     fingerprint = getattr(run.data, "fingerprint", None)
     if not fingerprint:  # data not from files: nothing reliable to key on
@@ -137,7 +139,7 @@ def fit(run) -> Conversion:
     params = run.params
     truth = load_note_truth(run.data.folder, params.window_days)
     try:
-        study = _study(run, truth)
+        study, cache = _study(run, truth)
     except NotEnoughData as exc:
         log.warning("conversion model not trained: %s", exc)
         for key in METRIC_KEYS:  # present but null: "no model", never a made-up number
@@ -158,7 +160,7 @@ def fit(run) -> Conversion:
         study.model, card_from_study(study, run.data.fingerprint), fingerprint=run.data.fingerprint
     )
     run.record("conversion.model_version", model_dir.name)
-    return Conversion(run=run, study=study, model_dir=model_dir)
+    return Conversion(run=run, study=study, model_dir=model_dir, cache=cache)
 
 
 # --- sections --------------------------------------------------------------------------------
