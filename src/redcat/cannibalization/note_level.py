@@ -19,8 +19,9 @@ coverage 95-100% for the three note keys wherever links are chosen on observable
 strong selection on quality), |bias| under a quarter of the half-width except the ratio under
 strong selection with moderate cannibalization (bias 0.27, half-width 0.97). Under hidden
 confounding the estimates are biased (in-app +106 ¥, coverage 60%), as they must be; the
-pre-link placebo then flags only 15% of worlds as fragile (85% with could-link comparisons
-only): the sampled unenrolled notes dilute the placebo's power, an open item.
+pre-link placebo then flagged only 15% of worlds as fragile; run on could-link notes only
+(robustness.placebo_outcome) 25%, with 10% / 5% false flags on moderate_strong / none_weak
+(20 seeds each): the placebo lacks power at this scale, an open item.
 """
 
 from __future__ import annotations
