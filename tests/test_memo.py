@@ -152,7 +152,7 @@ def test_cannibalization_estimates_are_reused_until_an_input_changes(monkeypatch
     elif change == "fingerprint":
         run_once(data=SimpleNamespace(fingerprint="fp2"))
     elif change == "code":
-        monkeypatch.setattr(sections, "code_digest", lambda modules: "edited")
+        monkeypatch.setattr(memo, "code_digest", lambda modules: "edited")
         run_once()
     assert len(calls) == 2
     memo.forget(sections.MEMO_NAME)

@@ -483,7 +483,7 @@ def test_warm_rerun_recomputes_when_any_input_changes(conversion, tmp_path, chan
         elif change == "fingerprint":
             changes["data"] = dataclasses.replace(conversion.run.data, fingerprint="other")
         elif change == "code":
-            patch.setattr(sections, "code_digest", lambda modules: "edited")
+            patch.setattr("redcat.engine.memo.code_digest", lambda modules: "edited")
         elif change == "truth":
             truth = sections.load_note_truth(conversion.run.data.folder, W)
             truth.loc[0, "p_offsite_true"] += 0.01

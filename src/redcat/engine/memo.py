@@ -62,6 +62,27 @@ def memo_key(*, data: str, parameters: dict[str, Any], code: str, **inputs: str)
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
+def run_memo_key(run: Any, code: Iterable[str], **inputs: Any) -> str | None:
+    """The key of a result computed from a run's data under the parameters every analysis
+    shares (as-of date, W, H, seed), or None when the data did not come from files (nothing
+    reliable to key on). `inputs` adds what else the result depends on."""
+    fingerprint = getattr(run.data, "fingerprint", None)
+    if not fingerprint:
+        return None
+    params = run.params
+    return memo_key(
+        data=fingerprint,
+        parameters={
+            "as_of": str(run.as_of),
+            "window_days": params.window_days,
+            "horizon_hours": params.horizon_hours,
+            "seed": params.seed,
+        },
+        code=code_digest(code),
+        **inputs,
+    )
+
+
 def remember(name: str, key: str, compute: Callable[[], T], *, source: Any = None) -> T:
     """The result stored under `name` if its key is `key`, else `compute()` (then stored).
 

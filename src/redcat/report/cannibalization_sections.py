@@ -20,7 +20,7 @@ from redcat.cannibalization.heterogeneity import MIN_LINKED
 from redcat.cannibalization.note_level import propensity_by_group
 from redcat.cannibalization.robustness import PLACEBO_WEEKS
 from redcat.cannibalization.summary import RESULT_KEYS, estimate_all
-from redcat.engine.memo import code_digest, memo_key, remember
+from redcat.engine.memo import remember, run_memo_key
 from redcat.report import cannibalization_charts as charts
 from redcat.report.cannibalization_text import register as _register_text
 from redcat.report.i18n import label, t
@@ -79,20 +79,9 @@ ESTIMATE_CODE = (
 
 def _estimates(run) -> dict[str, Any]:
     """`estimate_all(run)`, reused from earlier in this kernel when nothing changed."""
-    fingerprint = getattr(run.data, "fingerprint", None)
-    if not fingerprint:  # data not from files: nothing reliable to key on
+    key = run_memo_key(run, ESTIMATE_CODE)
+    if key is None:
         return estimate_all(run)
-    params = run.params
-    key = memo_key(
-        data=fingerprint,
-        parameters={
-            "as_of": str(run.as_of),
-            "window_days": params.window_days,
-            "horizon_hours": params.horizon_hours,
-            "seed": params.seed,
-        },
-        code=code_digest(ESTIMATE_CODE),
-    )
     return remember(MEMO_NAME, key, lambda: estimate_all(run), source=run.data)
 
 

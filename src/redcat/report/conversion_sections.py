@@ -19,7 +19,7 @@ import pandas as pd
 from redcat.contract import METRIC_KEYS
 from redcat.engine.cache import frame_digest
 from redcat.engine.cluster import current_client
-from redcat.engine.memo import code_digest, memo_key, remember
+from redcat.engine.memo import remember, run_memo_key
 from redcat.features import FeatureTables, build_features
 from redcat.modeling import drivers as drv
 from redcat.modeling.artifacts import card_from_study, save_model
@@ -110,22 +110,15 @@ def _study(run, truth: pd.DataFrame | None) -> tuple[ConversionStudy, dict[str, 
         )
         return study, {}
 
-    fingerprint = getattr(run.data, "fingerprint", None)
-    if not fingerprint:  # data not from files: nothing reliable to key on
-        return compute()
-    key = memo_key(
-        data=fingerprint,
-        parameters={
-            "as_of": str(run.as_of),
-            "window_days": params.window_days,
-            "horizon_hours": params.horizon_hours,
-            "seed": params.seed,
-            # the Dask path trains another (equally good, not identical) model
-            "cluster": getattr(params, "cluster", "local") if client is not None else "local",
-        },
-        code=code_digest(STUDY_CODE),
+    key = run_memo_key(
+        run,
+        STUDY_CODE,
+        # the Dask path trains another (equally good, not identical) model
+        cluster=getattr(params, "cluster", "local") if client is not None else "local",
         truth=frame_digest(truth) if truth is not None else "none",
     )
+    if key is None:  # data not from files: nothing reliable to key on
+        return compute()
     return remember(MEMO_NAME, key, compute, source=run.data)
 
 
