@@ -140,14 +140,16 @@ def point_latest(reports_dir: Path, run_id: str) -> None:
 
 
 class _KernelStderr:
-    """papermill's `stderr_file`: what the notebooks write to stderr (warnings) goes to run.log."""
+    """papermill's `stderr_file`: what the notebooks write to stderr (warnings, the package's
+    progress records) goes to run.log only, at INFO, so a cron log keeps one line per outcome;
+    a failing cell's traceback reaches the console through the run's own error."""
 
     def __init__(self, notebook: str) -> None:
         self.notebook = notebook
 
     def write(self, text: str) -> None:
         if text.strip():
-            log.warning("%s stderr: %s", self.notebook, text.rstrip())
+            log.info("%s stderr: %s", self.notebook, text.rstrip())
 
     def flush(self) -> None:
         pass
