@@ -34,24 +34,14 @@ import numpy as np
 import pandas as pd
 
 from redcat.config import CREATOR_TIERS, FESTIVALS, INDUSTRIES, NOTE_FORMATS
+from redcat.contract import SIGNAL_COLUMNS
 from redcat.engine.cache import FeatureCache
 from redcat.engine.signals import ObservedRows, note_windows, observed_rows, sum_by_note
 
 DAY = pd.Timedelta(days=1)
 
 # Daily signals summed over the observed days (contract: note_daily).
-SUMMED_SIGNALS = (
-    "impressions",
-    "reads",
-    "likes",
-    "collects",
-    "comments",
-    "shares",
-    "search_impressions",
-    "ad_spend",
-    "link_clicks",
-    "store_visits",
-)
+SUMMED_SIGNALS = (*SIGNAL_COLUMNS, "ad_spend", "link_clicks", "store_visits")
 # Signals whose day-by-day shape (first day vs last observed day) is a feature: early momentum.
 TREND_SIGNALS = ("impressions", "reads", "collects")
 
