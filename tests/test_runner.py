@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import nbformat
 import pytest
 from filelock import FileLock
 
@@ -14,6 +13,7 @@ from contract_fixtures import make_valid_tables, write_tables
 from redcat.cli import main
 from redcat.params import RunParams
 from redcat.runner import EXIT_BAD_INPUT, EXIT_BUSY, EXIT_FAILED, EXIT_OK, LOCK_FILE, run
+from runner_fixtures import write_fake_notebook
 
 PARAMETERS_CELL = """data_dir = ""
 run_dir = ""
@@ -32,18 +32,7 @@ OPEN_RUN = (
 
 
 def _notebook(path: Path, *cells: str) -> Path:
-    nb = nbformat.v4.new_notebook()
-    params = nbformat.v4.new_code_cell(PARAMETERS_CELL)
-    params.metadata["tags"] = ["parameters"]
-    nb.cells = [nbformat.v4.new_markdown_cell("# test"), params]
-    nb.cells += [nbformat.v4.new_code_cell(src) for src in cells]
-    nb.metadata["kernelspec"] = {
-        "name": "redcat",
-        "display_name": "Python (redcat)",
-        "language": "python",
-    }
-    nbformat.write(nb, path)
-    return path
+    return write_fake_notebook(path, PARAMETERS_CELL, *cells)
 
 
 @pytest.fixture

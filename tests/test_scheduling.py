@@ -15,7 +15,6 @@ import sys
 import time
 from pathlib import Path
 
-import nbformat
 import pytest
 from filelock import FileLock
 
@@ -24,6 +23,7 @@ from redcat.cli import main
 from redcat.params import RunParams
 from redcat.run_index import LOCK_FILE
 from redcat.runner import EXIT_BUSY, EXIT_OK, discover_notebooks, run
+from runner_fixtures import write_fake_notebook
 
 SUMMARY = """from redcat.results import record_result
 record_result(run_dir, "cannibalization.ratio",
@@ -33,18 +33,7 @@ print("summary")"""
 
 
 def _notebook(path: Path, source: str) -> Path:
-    nb = nbformat.v4.new_notebook()
-    params = nbformat.v4.new_code_cell('run_dir = ""')
-    params.metadata["tags"] = ["parameters"]
-    nb.cells = [nbformat.v4.new_markdown_cell(f"# {path.stem}"), params]
-    nb.cells.append(nbformat.v4.new_code_cell(source))
-    nb.metadata["kernelspec"] = {
-        "name": "redcat",
-        "display_name": "Python (redcat)",
-        "language": "python",
-    }
-    nbformat.write(nb, path)
-    return path
+    return write_fake_notebook(path, 'run_dir = ""', source, title=path.stem)
 
 
 def _notebooks(folder: Path, sleep: float) -> Path:
