@@ -3,7 +3,7 @@
 Two sets of bars, chosen by the world's size:
 
 - the default world (30,000 notes) and other seeds: test AUC within 0.02 of the oracle AUC;
-  calibration error ECE <= 0.01; LightGBM beats both baselines (prior rate, logistic regression)
+  calibration error ECE <= 0.01 (read against the true probabilities, see below); LightGBM beats both baselines (prior rate, logistic regression)
   on AUC and on log loss; the same data, parameters and seed give identical predictions;
 - a 1M-note world (--notes 1000000): test AUC within 0.01 of the oracle; training (both
   boosters and the calibration) under 3 minutes on 2 cores.
@@ -12,8 +12,10 @@ Beside each ECE it prints what sampling noise alone gives on the same test notes
 bootstrap interval, the ECE that perfectly calibrated probabilities would score on that many
 notes (noise floor), the oracle's (true probabilities') ECE, and the model's ECE measured
 against the true probabilities instead of the outcomes (its miscalibration without the outcome
-noise). With ~4,500 test notes the noise floor is itself above 0.01: see the notebook's
-calibration section. AUC differences to the logistic baseline come with a paired bootstrap
+noise). With ~4,500 test notes the noise floor is itself above 0.01 and the true probabilities
+score 0.011-0.017 against the outcomes, so the outcome-based ECE cannot tell a model that meets
+the bar from one that misses it; the bar is read on the noise-free figure (ece_vs_truth), and
+the outcome-based one is printed beside its noise floor. AUC differences to the logistic baseline come with a paired bootstrap
 interval for the same reason.
 
 Worlds are cached under --cache (default /tmp/redcat-bench-conversion), as
@@ -128,10 +130,16 @@ def verdicts(f: dict, big: bool) -> dict[str, bool]:
     if big:
         out["train_seconds"] = f["train_seconds"] < bars["train_seconds"]
         return out
-    out["ece"] = m["lightgbm"]["ece"] <= bars["ece"]
+    # The ECE bar is about the model's miscalibration, so on simulated data it is read against
+    # the true probabilities: the outcome-based ECE of ~4,500 test notes carries a noise floor
+    # (~0.013) above the bar, which even the true probabilities fail (see calibration_check).
+    check = f["ece_check"]
+    out["ece"] = check.get("ece_vs_truth", m["lightgbm"]["ece"]) <= bars["ece"]
     for base in ("prior_rate", "logistic"):
         out[f"beats_{base}_auc"] = m["lightgbm"]["auc"] > m[base]["auc"]
         out[f"beats_{base}_logloss"] = m["lightgbm"]["logloss"] < m[base]["logloss"]
+    # Beyond the point estimates: the AUC lead over the logistic baseline is not sampling noise.
+    out["beats_logistic_auc_paired_interval"] = f["auc_minus_logistic"][1] > 0
     if "identical_on_rerun" in f:
         out["identical_on_rerun"] = bool(f["identical_on_rerun"])
     return out

@@ -176,6 +176,24 @@ def _run_log(run_dir: Path) -> Iterator[None]:
         handler.close()
 
 
+def _local_kernel_manager() -> type:
+    """A kernel manager that talks to its kernel over Unix sockets (IPC), not TCP.
+
+    The kernel only ever serves this process on this machine: IPC sockets live in the user's
+    private Jupyter runtime folder, so no port is opened, and ipykernel has no reason to warn
+    (once per notebook, on the console) that plain-text TCP could be overheard.
+    """
+    from jupyter_client import AsyncKernelManager
+    from traitlets import default
+
+    class LocalKernelManager(AsyncKernelManager):
+        @default("transport")
+        def _default_transport(self) -> str:
+            return "ipc"
+
+    return LocalKernelManager
+
+
 def _execute(notebook: Path, out: Path, params: RunParams, kernel_name: str) -> None:
     import papermill
 
@@ -189,6 +207,7 @@ def _execute(notebook: Path, out: Path, params: RunParams, kernel_name: str) -> 
         log_output=False,
         stderr_file=_KernelStderr(notebook.name),
         report_mode=True,
+        kernel_manager_class=_local_kernel_manager(),
     )
 
 
