@@ -217,6 +217,87 @@ def test_reporting_weights_make_partly_reported_gmv_whole():
     assert abs(restored - len(recent)) < 0.5 * (len(recent) - len(seen))
 
 
+def test_early_purchases_count_the_first_hours_with_reporting_weights():
+    """The placebo's raw material: orders in [publish, publish + hours), off-site ones
+    weighted by 1 / P(reported by as_of), nothing for a note whose hours end after as_of."""
+    from redcat.cannibalization.reporting import ReportingDelay
+
+    as_of = T("2025-06-10 12:00")
+    notes = pd.DataFrame(
+        {
+            "note_id": ["A", "B", "C"],
+            "publish_time": [T("2025-06-01 08:00"), T("2025-06-01 08:00"), T("2025-06-10 00:00")],
+            "price": [50.0, 200.0, 10.0],
+        }
+    )
+    inapp = pd.DataFrame(
+        {
+            "note_id": ["A", "A", "A", "C"],
+            "order_time": [
+                T("2025-06-01 09:00"),  # 1 h: inside
+                T("2025-06-02 08:00"),  # exactly 24 h: outside [publish, publish + 24 h)
+                T("2025-06-01 07:00"),  # before publishing: not the note's
+                T("2025-06-10 01:00"),  # C's 24 h end after as_of: C is unknown
+            ],
+            "gmv": [100.0, 999.0, 777.0, 10.0],
+        }
+    )
+    offsite = pd.DataFrame(
+        {
+            "note_id": ["A", "B", "B"],
+            "order_time": [T("2025-06-01 20:00"), T("2025-06-01 10:00"), T("2025-06-01 11:00")],
+            "reported_time": [
+                T("2025-06-03 00:00"),
+                T("2025-06-05 00:00"),
+                T("2025-06-11 00:00"),  # reported after as_of: not seen
+            ],
+            "channel": ["link", "search", "search"],
+            "gmv": [400.0, 60.0, 999.0],
+        }
+    )
+    # Delays of 1 and 20 days: an order 9 days old has been reported with probability 1/2.
+    reporting = ReportingDelay({}, np.array([1.0, 20.0]), settle_days=25.0)
+    got = frames.early_purchases(notes, inapp, offsite, hours=24, as_of=as_of, reporting=reporting)
+    assert got.loc["A", "orders"] == pytest.approx(1 + 2)  # in-app 1 + off-site 1 at weight 2
+    assert got.loc["A", "gmv"] == pytest.approx(100 + 2 * 400)
+    assert got.loc["A", "units"] == pytest.approx((100 + 2 * 400) / 50)
+    # B: one order seen (weight 2), the other still on its way back from the partner.
+    assert got.loc["B", "orders"] == pytest.approx(2) and got.loc["B", "gmv"] == pytest.approx(120)
+    assert got.loc[["A", "B"], "any"].tolist() == [1.0, 1.0]
+    assert got.loc["C"].isna().all()
+    # One window per note: A's 6 hours miss its off-site order at 12 h.
+    own = frames.early_purchases(
+        notes, inapp, offsite, hours=np.array([6.0, 1.0, 1.0]), as_of=as_of, reporting=reporting
+    )
+    # C's single hour has closed by as_of: known, and its order at exactly 1 h is outside.
+    assert own["orders"].tolist() == [1.0, 0.0, 0.0]
+
+
+def test_placebo_windows_end_at_the_link_and_match_for_comparison_notes():
+    link_hours = np.array([1.0, 5.0, 100.0, np.nan, np.nan, np.nan, np.nan])
+    got = frames.placebo_windows(link_hours, horizon_hours=72, seed=3)
+    assert np.isnan(got[0])  # linked within PLACEBO_MIN_HOURS: no pre-link time to speak of
+    assert got[1] == 5.0 and got[2] == 72.0  # the hours before the link, at most H
+    assert set(got[3:]) <= {5.0, 72.0}  # never linked: a window of the linked notes
+    np.testing.assert_array_equal(got, frames.placebo_windows(link_hours, 72, seed=3))
+
+
+def test_note_frame_placebo_counts_orders_before_the_link(tables):
+    nf = _note_frame(tables)
+    f, apart = nf.frame, nf.late_linked_set_apart
+    # N1, linked 2 h after publishing: its window is those 2 h, holding the in-app order at 1 h.
+    assert f.loc["N1", frames.PLACEBO_WINDOW] == 2.0
+    assert f.loc["N1", frames.PLACEBO_COLUMN] == pytest.approx(np.log(2.0))
+    # N3, linked after H: out of the frame, set apart for the placebo with a window of H.
+    assert list(apart.index) == ["N3"] and apart.loc["N3", "link_hours"] == pytest.approx(100.0)
+    assert apart.loc["N3", frames.PLACEBO_WINDOW] == 72.0
+    assert apart.loc["N3", frames.PLACEBO_COLUMN] == 0.0
+    # N2, never linked: a window drawn from {2, 72}; its first order comes at 48 h.
+    window = f.loc["N2", frames.PLACEBO_WINDOW]
+    assert window in (2.0, 72.0)
+    assert f.loc["N2", frames.PLACEBO_COLUMN] == pytest.approx(np.log(2.0) if window == 72 else 0)
+
+
 # --- the merchant panel and the threshold frame --------------------------------------------------
 def test_merchant_panel_timing_festival_and_relative_outcome(tables):
     panel = frames.build_merchant_panel(tables, as_of=AS_OF, comparison="eligible").frame
@@ -430,27 +511,30 @@ def test_designs_table_has_typed_check_columns():
 
 
 def test_pre_link_placebo_compares_could_link_notes_only(monkeypatch):
-    """The sampled notes of unenrolled merchants stay out of the placebo's comparison."""
+    """Linked notes with time before their link (late ones too) against never-linked
+    could-link notes; the sampled notes of unenrolled merchants stay out."""
     from redcat.cannibalization import robustness
 
     frame = pd.DataFrame(
         {
-            "linked": [1, 1, 0, 0, 0, 0],
             "could_link": [1, 1, 1, 1, 0, 0],
-            "hours_to_link": [frames.PLACEBO_HOURS + 1, 1.0, np.nan, np.nan, np.nan, np.nan],
+            "link_hours": [frames.PLACEBO_MIN_HOURS + 1, 1.0, np.nan, np.nan, np.nan, np.nan],
             "x": range(6),
         }
     )
+    late = pd.DataFrame({"could_link": [1], "link_hours": [100.0], "x": [6]}, index=[6])
     seen = {}
 
-    def fake_att_dml(sample, *args, **kwargs):
-        seen["rows"] = sample.index.tolist()
+    def fake_att_dml(sample, outcome, treatment, covariates, **kwargs):
+        seen.update(rows=sample.index.tolist(), treated=sample[treatment].tolist())
+        seen["covariates"] = covariates
         return _result(0.0)
 
     monkeypatch.setattr(robustness, "att_dml", fake_att_dml)
-    note = SimpleNamespace(
-        notes=SimpleNamespace(frame=frame), controls=("x",), inapp=_result(0.0, n_rep=1)
-    )
+    notes = SimpleNamespace(frame=frame, late_linked_set_apart=late)
+    note = SimpleNamespace(notes=notes, controls=("x",), inapp=_result(0.0, n_rep=1))
     robustness.placebo_outcome(note)
-    # Linked too early (row 1) and unenrolled merchants' notes (rows 4, 5) are left out.
-    assert seen["rows"] == [0, 2, 3]
+    # Linked too early (row 1) and unenrolled merchants' notes (rows 4, 5) are left out; the
+    # note linked after H (row 6) counts as linked.
+    assert seen["rows"] == [0, 2, 3, 6] and seen["treated"] == [1, 0, 0, 1]
+    assert seen["covariates"] == ["x", frames.PLACEBO_WINDOW]

@@ -80,8 +80,16 @@ POPULATIONS = ("could_link", "all")
 #   "control": keep them as comparison notes (the contrast is then "linked by H vs not by H").
 LATE_LINK_RULES = ("drop", "control")
 
-# Hours after publishing whose GMV serves as the placebo outcome (robustness.placebo_outcome).
-PLACEBO_HOURS = 6
+# The pre-link placebo (robustness.placebo_outcome; choice measured by
+# benchmarks/explore_placebo.py). Each note linked at least PLACEBO_MIN_HOURS after publishing
+# (by H or later) gets as window the hours before its link, at most H; each never-linked note a
+# window drawn at random from those (`placebo_windows`). The outcome is log(1 + orders) in the
+# window (`early_purchases`): orders, not GMV, so that electronics do not dominate the
+# variance, and log(1 + ·) so that a few viral notes do not either; every one happened before
+# the note's link, if it has one.
+PLACEBO_MIN_HOURS = 2.0
+PLACEBO_WINDOW = "placebo_hours"
+PLACEBO_COLUMN = "placebo_log_orders"
 TIER_ORDER = {tier: rank for rank, tier in enumerate(CREATOR_TIERS)}  # head = 0 ... amateur = 3
 PRICE_BAND_EDGES = (0.0, 50.0, 150.0, 400.0, np.inf)  # ¥ list price
 PRICE_BAND_LABELS = ("<50", "50-150", "150-400", "400+")
@@ -110,6 +118,9 @@ class NoteFrame:
     horizon_hours: int
     as_of: pd.Timestamp
     counts: dict[str, int] = field(default_factory=dict)
+    # Notes linked after H, left out of `frame` (late_links="drop") but built alike: the
+    # pre-link placebo counts them among the linked notes (all they sold came before the link).
+    late_linked_set_apart: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def n_linked(self) -> int:
@@ -171,8 +182,8 @@ def build_note_frame(
             keep[chosen] = True
         counts["extra_controls"] = int(min(others.size, extra_controls))
     if late_links == "drop":
+        # Built like the others, then set apart: the pre-link placebo uses them.
         counts["late_linked_dropped"] = int((keep & late).sum())
-        keep &= ~late
     notes = notes[keep].reset_index(drop=True)
     linked, late = linked[keep], late[keep]
     enrolled = notes["merchant_id"].map(merchants["enrolled_date"])
@@ -188,12 +199,29 @@ def build_note_frame(
     frame["hours_to_link"] = np.where(
         linked, hours_to_link.to_numpy("float64", na_value=np.nan), np.nan
     )
+    # Any link seen by as_of, however late: for the pre-link placebo only (never a control).
+    frame["link_hours"] = np.where(
+        linked | late, hours_to_link.to_numpy("float64", na_value=np.nan), np.nan
+    )
 
     outcomes = _note_outcomes(
         notes, data.inapp_orders, data.offsite_orders, window, as_of, reporting
     )
     for col in outcomes.columns:
         frame[col] = outcomes[col].to_numpy()
+    placebo_hours = placebo_windows(frame["link_hours"].to_numpy(), horizon_hours, seed)
+    frame[PLACEBO_WINDOW] = placebo_hours
+    bought = early_purchases(
+        notes,
+        data.inapp_orders,
+        data.offsite_orders,
+        hours=np.nan_to_num(placebo_hours, nan=0.0),
+        as_of=as_of,
+        reporting=reporting,
+    )
+    frame[PLACEBO_COLUMN] = np.where(
+        np.isnan(placebo_hours), np.nan, np.log1p(bought["orders"].to_numpy("float64"))
+    )
 
     pre_link = _pre_link_covariates(notes, data, enrolled, window_days)
     history = merchant_history(data, window_days)
@@ -229,6 +257,10 @@ def build_note_frame(
     )
     frame["price_band"] = price_band(notes["price"]).to_numpy()
 
+    set_apart = frame.iloc[:0]
+    if late_links == "drop":
+        set_apart, frame = frame[late], frame[~late]
+        linked, late = linked[~late], late[~late]
     covariates = tuple(pre_link.columns)
     counts.update(
         analysed=len(frame),
@@ -252,6 +284,7 @@ def build_note_frame(
         horizon_hours=horizon_hours,
         as_of=as_of,
         counts=counts,
+        late_linked_set_apart=set_apart,
     )
 
 
@@ -297,16 +330,90 @@ def _note_outcomes(
         out[f"offsite_gmv_{name}"] = per_note(offsite[mask], weighted[mask])
     out["offsite_gmv"] = out["offsite_gmv_link"] + out["offsite_gmv_search"]
     out["offsite_gmv_reported"] = per_note(offsite, gmv)
-    # The placebo outcome: all GMV (in-app and off-site) in the first hours, which for notes
-    # linked later than that happened before their link and cannot have been moved by it.
-    early_end = pd.Timedelta(hours=PLACEBO_HOURS)
-    inapp_start = inapp["note_id"].astype(str).map(publish)
-    early_inapp = (inapp["order_time"] < inapp_start + early_end).to_numpy()
-    offsite_start = offsite["note_id"].astype(str).map(publish)
-    early_offsite = (offsite["order_time"] < offsite_start + early_end).to_numpy()
-    out["gmv_first_hours"] = per_note(
-        inapp[early_inapp], inapp["gmv"].to_numpy("float64")[early_inapp]
-    ) + per_note(offsite[early_offsite], weighted[early_offsite])
+    return out
+
+
+def placebo_windows(link_hours: np.ndarray, horizon_hours: float, seed: int = 0) -> np.ndarray:
+    """Each note's pre-link placebo window (hours after publishing; NaN: not in the placebo).
+
+    A note linked `link_hours` >= PLACEBO_MIN_HOURS after publishing: min(link_hours, H). A
+    note never linked: one of those windows drawn at random (seeded), so that both sides of the
+    comparison have the same windows; the window enters the placebo's design as a covariate.
+    Linked sooner than PLACEBO_MIN_HOURS: NaN (too little time before the link to say anything).
+    """
+    link_hours = np.asarray(link_hours, dtype="float64")
+    out = np.full(len(link_hours), np.nan)
+    treated = link_hours >= PLACEBO_MIN_HOURS
+    windows = np.minimum(link_hours[treated], float(horizon_hours))
+    out[treated] = windows
+    never = np.isnan(link_hours)
+    if windows.size:
+        rng = np.random.default_rng([seed, 7])  # a stream of its own (extra controls use seed)
+        out[never] = rng.choice(windows, size=int(never.sum()))
+    return out
+
+
+def early_purchases(
+    notes: pd.DataFrame,
+    inapp_orders: pd.DataFrame,
+    offsite_orders: pd.DataFrame,
+    *,
+    hours: float | np.ndarray,
+    as_of: pd.Timestamp,
+    reporting: ReportingDelay,
+) -> pd.DataFrame:
+    """What each note sold in its first `hours` hours, in-app and off-site (index note_id).
+
+    `hours`: one number for every note, or one per row of `notes`.
+
+    Columns: `orders` (count), `units` (Σ GMV / the note's list price: quantity × discount),
+    `gmv` (¥) and `any` (1 if any order is seen). Off-site orders count once reported by
+    as_of, weighted by 1 / P(reported by as_of) like the window's off-site GMV (`any` uses
+    the reported ones unweighted). NaN for notes whose first `hours` hours end after as_of.
+    For a note linked later than `hours` these purchases happened before its link.
+    """
+    as_of = pd.Timestamp(as_of)
+    ids = notes["note_id"].astype(str).to_numpy()
+    publish = pd.Series(notes["publish_time"].to_numpy(), index=ids)
+    span = pd.Series(
+        pd.to_timedelta(np.broadcast_to(np.asarray(hours, dtype="float64"), len(ids)), unit="h"),
+        index=ids,
+    )
+    end = publish + span
+    price = pd.Series(notes["price"].to_numpy("float64"), index=ids)
+
+    def early(orders: pd.DataFrame) -> pd.DataFrame:
+        note = orders["note_id"].astype(str)
+        start, stop = note.map(publish), note.map(end)
+        when = orders["order_time"]
+        inside = start.notna() & (when >= start) & (when < stop) & (when <= as_of)
+        return orders[inside.to_numpy()]
+
+    inapp = early(inapp_orders)
+    offsite = early(offsite_orders[offsite_orders["reported_time"] <= as_of])
+    age_days = ((as_of - offsite["order_time"]) / pd.Timedelta(days=1)).to_numpy("float64")
+    weight = reporting.weight(age_days, offsite["channel"].astype(str).to_numpy())
+    rows = pd.DataFrame(
+        {
+            "note_id": np.concatenate(
+                [inapp["note_id"].astype(str).to_numpy(), offsite["note_id"].astype(str).to_numpy()]
+            ),
+            "weight": np.concatenate([np.ones(len(inapp)), weight]),
+            "gmv": np.concatenate(
+                [inapp["gmv"].to_numpy("float64"), offsite["gmv"].to_numpy("float64")]
+            ),
+        }
+    )
+    rows["orders"] = rows["weight"]
+    rows["gmv"] *= rows["weight"]
+    rows["units"] = rows["gmv"] / rows["note_id"].map(price).to_numpy("float64")
+    sums = rows.groupby("note_id")[["orders", "units", "gmv"]].sum()
+    out = sums.reindex(publish.index, fill_value=0.0).astype("float64")
+    out["any"] = (rows.groupby("note_id").size().reindex(publish.index, fill_value=0) > 0).astype(
+        "float64"
+    )
+    out.index.name = "note_id"
+    out.loc[(end > as_of).to_numpy()] = np.nan
     return out
 
 

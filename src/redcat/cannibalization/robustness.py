@@ -4,12 +4,13 @@
   only, as if each merchant had enrolled PLACEBO_WEEKS weeks before it really did. Nothing
   could have happened then; an "effect" means the comparison merchants do not stand for the
   enrolled ones (trends differ), and the real estimate inherits that bias.
-- Placebo outcome (note level): the note-level design run on an outcome no link can move, a
-  note's GMV (in-app and off-site) in its first PLACEBO_HOURS hours, comparing notes linked
-  only after those hours with unlinked notes. It is the outcome itself, measured before the
-  link: a trait that makes readers buy and also drives the link choice, which no control sees,
-  shows up here as an "effect". Whether there is one is what the no-hidden-confounding
-  assumption says, and this is where the data can speak to it.
+- Placebo outcome (note level): the note-level design run on what notes sold *before* their
+  link, which no link can move: log(1 + orders, in-app and off-site) in each linked note's
+  hours before its link (at least PLACEBO_MIN_HOURS, at most H; notes linked after H count
+  too), against never-linked notes over windows drawn from the same hours
+  (`frames.placebo_windows`). A trait that makes readers buy and also drives the link choice,
+  which no control sees, shows up here as an "effect". Whether there is one is what the
+  no-hidden-confounding assumption says, and this is where the data can speak to it.
 - Hidden confounder (note level): how strong a confounder the controls do not see would have to
   be to erase each note-level effect (`redcat.causal.sensitivity_to_hidden_confounder`);
   optionally benchmarked against the early quality signals as a group.
@@ -34,7 +35,13 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from redcat.cannibalization.frames import LAUNCH_DAY, PLACEBO_HOURS, MerchantPanel
+from redcat.cannibalization.frames import (
+    LAUNCH_DAY,
+    PLACEBO_COLUMN,
+    PLACEBO_MIN_HOURS,
+    PLACEBO_WINDOW,
+    MerchantPanel,
+)
 from redcat.cannibalization.merchant_level import (
     CALENDAR,
     FIRST_TREATED,
@@ -43,7 +50,7 @@ from redcat.cannibalization.merchant_level import (
     UNIT,
     MerchantLevelResult,
 )
-from redcat.cannibalization.note_level import CLUSTER, OUTCOME_LEARNER, TREATMENT, NoteLevelResult
+from redcat.cannibalization.note_level import CLUSTER, OUTCOME_LEARNER, NoteLevelResult
 from redcat.cannibalization.threshold import ThresholdResult
 from redcat.causal._quiet import quiet
 from redcat.causal.did import staggered_did
@@ -54,7 +61,8 @@ from redcat.causal.sensitivity import sensitivity_to_hidden_confounder
 log = logging.getLogger(__name__)
 
 PLACEBO_WEEKS = 6
-PLACEBO_OUTCOME = "gmv_first_hours"
+PLACEBO_OUTCOME = PLACEBO_COLUMN
+PLACEBO_TREATMENT = "linked_later"  # linked at least PLACEBO_MIN_HOURS after publishing
 
 
 def placebo_launch(panel: MerchantPanel, weeks: int = PLACEBO_WEEKS) -> CausalResult:
@@ -80,30 +88,39 @@ def placebo_launch(panel: MerchantPanel, weeks: int = PLACEBO_WEEKS) -> CausalRe
 
 
 def placebo_outcome(note_level: NoteLevelResult, seed: int = 0) -> CausalResult:
-    """The note-level design on GMV before the link: notes linked after the first
-    PLACEBO_HOURS hours vs unlinked notes, outcome = GMV in those hours (should be 0)."""
-    frame = note_level.notes.frame
+    """The note-level design on what notes sold before their link (should be 0).
+
+    Notes linked at least PLACEBO_MIN_HOURS after publishing, by H or later, against notes
+    never linked; outcome log(1 + orders) in the hours before the link (at most H), comparison
+    notes over windows drawn from those (`frames.placebo_windows`), the window a covariate
+    besides the design's controls. Could-link notes only: the sampled notes of unenrolled
+    merchants (note_level EXTRA_CONTROLS) were never up for a link, so they carry no trace of
+    how links are chosen. The early signals among the controls are measured over the first H
+    hours, partly after some of these links; that is sound only as far as the link moves no
+    early signal, which is what admitted them (`controls`).
+    """
+    notes = note_level.notes
+    frame = notes.frame
+    late = getattr(notes, "late_linked_set_apart", None)
+    if late is not None and len(late):
+        frame = pd.concat([frame, late])
     if "could_link" in frame.columns:
-        # Could-link notes only: the sampled notes of unenrolled merchants (note_level
-        # EXTRA_CONTROLS) were never up for a link, so they carry no trace of how links are
-        # chosen and only pull the outcome model towards the average note. Measured (20 seeds,
-        # 30,000 notes): flags 25% of hidden-confounding worlds (15% with them), 10% of
-        # moderate_strong and 5% of none_weak worlds. Still far from the bar: with ~300
-        # late-linked notes and GMV this heavy-tailed the 6-hour placebo has little power.
         frame = frame[frame["could_link"] == 1]
-    late_enough = frame["hours_to_link"].fillna(np.inf) >= PLACEBO_HOURS
-    sample = frame[(frame[TREATMENT] == 0) | late_enough]
+    link_hours = frame["link_hours"].to_numpy("float64")
+    treated = link_hours >= PLACEBO_MIN_HOURS
+    sample = frame[treated | np.isnan(link_hours)].copy()
+    sample[PLACEBO_TREATMENT] = treated[treated | np.isnan(link_hours)].astype("int8")
     result = att_dml(
         sample,
         PLACEBO_OUTCOME,
-        TREATMENT,
-        list(note_level.controls),
+        PLACEBO_TREATMENT,
+        [*note_level.controls, PLACEBO_WINDOW],
         seed=seed,
         n_rep=note_level.inapp.diagnostics.get("n_rep", 3),
         cluster=CLUSTER,
         learner_params=OUTCOME_LEARNER,
     )
-    log.info("placebo outcome (GMV in the first %d h, before the link): %s", PLACEBO_HOURS, result)
+    log.info("placebo outcome (log(1 + orders) before the link): %s", result)
     return result
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from redcat.cannibalization.frames import PLACEBO_HOURS
+from redcat.cannibalization.frames import PLACEBO_MIN_HOURS
 from redcat.cannibalization.heterogeneity import MIN_LINKED
 from redcat.cannibalization.note_level import propensity_by_group
 from redcat.cannibalization.robustness import PLACEBO_WEEKS
@@ -362,9 +362,9 @@ def robustness(c: Cannibalization) -> HtmlFragment:
             zero_verdict(launch),
         ),
         (
-            t("cannib.check.placebo_outcome", lang, hours=PLACEBO_HOURS),
-            _number(outcome.estimate, "¥"),
-            _interval(outcome.ci_low, outcome.ci_high, "¥"),
+            t("cannib.check.placebo_outcome", lang, hours=f"{PLACEBO_MIN_HOURS:g}"),
+            _number(outcome.estimate, digits=3),  # log(1 + orders): no unit
+            _interval(outcome.ci_low, outcome.ci_high, digits=3),
             zero_verdict(outcome),
         ),
     ]

@@ -65,8 +65,11 @@ CANNIBALIZATION_TEXT: dict[str, dict[str, str]] = {
         "en": "Caution: the off-site effect is not distinguishable from zero, so the ratio's interval is unreliable.",
     },
     "cannib.answer.fragile": {
-        "zh": "敏感性分析：一个较弱的未观测混杂即可抹去笔记层面的结论，请谨慎解读。",
-        "en": "Sensitivity: a weak hidden confounder could erase a note-level result; read it with care.",
+        "zh": "安慰剂检验：挂链笔记在挂链之前就卖得与对照不同，说明有控制变量看不到的特质同时影响挂链与购买；"
+        "笔记层面的结论可能有偏，请谨慎解读。",
+        "en": "Placebo: linked notes already sold differently from their comparison notes before "
+        "the link, so a trait no control sees drives both the link and buying; the note-level "
+        "result may be biased, read it with care.",
     },
     # --- tables ----------------------------------------------------------------------------------
     "cannib.col.key": {"zh": "指标", "en": "Result"},
@@ -114,8 +117,9 @@ CANNIBALIZATION_TEXT: dict[str, dict[str, str]] = {
         "en": "Placebo launch ({weeks} weeks early, pre-launch days only)",
     },
     "cannib.check.placebo_outcome": {
-        "zh": "安慰剂结果：挂链前（发布后 {hours} 小时内）的 GMV",
-        "en": "Placebo outcome: GMV in the first {hours} hours, before the link",
+        "zh": "安慰剂结果：挂链前的订单数 log(1 + 订单)，发布 {hours} 小时后才挂链的笔记对比未挂链笔记",
+        "en": "Placebo outcome: orders before the link, log(1 + orders), notes linked {hours}+ "
+        "hours after publishing vs never-linked notes",
     },
     "cannib.check.sensitivity_inapp": {
         "zh": "未观测混杂敏感性（站内）",
