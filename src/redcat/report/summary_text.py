@@ -277,9 +277,11 @@ SUMMARY_TEXT: dict[str, dict[str, str]] = {
         "en": "{design}: not estimated this run ({reason}).",
     },
     "sum.sure.fragile": {
-        "zh": "笔记层面：稳健性检验提示结论脆弱（安慰剂检验或未观测混杂敏感性未通过），请谨慎使用。",
-        "en": "Note level: the robustness checks flag the result as fragile (a placebo or the "
-        "hidden-confounder sensitivity failed); use it with care.",
+        "zh": "笔记层面：稳健性检验提示结论脆弱（挂链笔记在挂链前就与对照笔记卖得不同，"
+        "有控制变量看不到的因素同时影响挂链与购买），请谨慎使用。",
+        "en": "Note level: the robustness checks flag the result as fragile (linked notes "
+        "already sold differently from their comparison notes before the link: something no "
+        "control sees drives both); use it with care.",
     },
     "sum.sure.not_fragile": {
         "zh": "笔记层面：安慰剂与未观测混杂敏感性检验未发现问题。",
