@@ -19,7 +19,9 @@ full estimate per candidate:
   gives every note linked at least `hours` after publishing its own window, the hours before
   its link (at most OWN_WINDOW_CAP), and each unlinked note a window drawn at random from
   those, the window entering the design as a covariate: every linked note contributes all it
-  sold before its link.
+  sold before its link; `own_all` the same with the main design's sample of notes of
+  unenrolled merchants (note_level.EXTRA_CONTROLS) among the comparison notes, as the main
+  estimate has them (the others use could-link notes only).
 
 Scenarios: hidden_confounding (the power: the share flagged should be high) and worlds where
 the design's assumptions hold (the share flagged is a false alarm). Exploration seeds are
@@ -69,6 +71,7 @@ CANDIDATES: tuple[tuple[str, int, tuple[str, ...]], ...] = (
     ("any_link", 72, ("orders",)),
     ("own", 2, ("orders", "log_orders")),
     ("own", 6, ("orders", "log_orders")),
+    ("own_all", 2, ("log_orders",)),
 )
 OWN_WINDOW_CAP = 72.0  # hours: H, the end of the early signals
 WINDOW_DAYS, HORIZON_HOURS = 14, 72
@@ -81,7 +84,7 @@ def run_one(
     logging.disable(logging.WARNING)
     from redcat.cannibalization.controls import choose_controls, engagement_shift_test
     from redcat.cannibalization.frames import build_note_frame, early_purchases
-    from redcat.cannibalization.note_level import CLUSTER, OUTCOME_LEARNER
+    from redcat.cannibalization.note_level import CLUSTER, EXTRA_CONTROLS, OUTCOME_LEARNER
     from redcat.causal.dml import att_dml, fitted_propensity, fitted_splits
     from redcat.data import load_dataset
     from redcat.simulate import WorldConfig, simulate_world, write_world
@@ -98,7 +101,8 @@ def run_one(
         window_days=WINDOW_DAYS,
         horizon_hours=HORIZON_HOURS,
         as_of=as_of,
-        population="could_link",
+        population="all",
+        extra_controls=EXTRA_CONTROLS,
         late_links="control",
         seed=seed,
     )
@@ -110,6 +114,7 @@ def run_one(
     link_hours = (source["link_time"] - source["publish_time"]) / pd.Timedelta(hours=1)
     link_hours = link_hours.where(source["link_time"] <= as_of).to_numpy("float64", na_value=np.nan)
     never = (frame["linked"] == 0) & (frame["late_linked"] == 0)
+    could_link = (frame["could_link"] == 1).to_numpy()
 
     out: dict[str, Any] = {"scenario": scenario, "seed": seed, "candidates": []}
     for sample, hours, kinds in CANDIDATES:
@@ -122,7 +127,7 @@ def run_one(
             rows = (never | ((frame["linked"] == 1) & after)).to_numpy()
         elif sample == "any_link":
             rows = (never | after).to_numpy()
-        else:
+        else:  # "own", "own_all"
             # Own window: a linked note's hours before its link (capped); each comparison
             # note a window drawn from those, so both sides have the same windows.
             rows = (never | after).to_numpy()
@@ -141,6 +146,8 @@ def run_one(
         )
         bought["log_orders"] = np.log1p(bought["orders"])
         bought["sqrt_orders"] = np.sqrt(bought["orders"])
+        if not sample.endswith("_all"):
+            rows = rows & could_link  # else also the sampled notes of unenrolled merchants
         data_rows = frame.loc[rows, [CLUSTER, *controls]].copy()
         data_rows["_window"] = window[rows]
         data_rows["_t"] = (~never.to_numpy()[rows]).astype("int8")

@@ -510,9 +510,9 @@ def test_designs_table_has_typed_check_columns():
         assert "pre-trend p = 0.42" in table.loc["merchant_did", "checks"]
 
 
-def test_pre_link_placebo_compares_could_link_notes_only(monkeypatch):
-    """Linked notes with time before their link (late ones too) against never-linked
-    could-link notes; the sampled notes of unenrolled merchants stay out."""
+def test_pre_link_placebo_compares_linked_notes_with_never_linked_ones(monkeypatch):
+    """Linked notes with time before their link (late ones too) against every never-linked
+    note of the frame, the sampled notes of unenrolled merchants included."""
     from redcat.cannibalization import robustness
 
     frame = pd.DataFrame(
@@ -534,7 +534,7 @@ def test_pre_link_placebo_compares_could_link_notes_only(monkeypatch):
     notes = SimpleNamespace(frame=frame, late_linked_set_apart=late)
     note = SimpleNamespace(notes=notes, controls=("x",), inapp=_result(0.0, n_rep=1))
     robustness.placebo_outcome(note)
-    # Linked too early (row 1) and unenrolled merchants' notes (rows 4, 5) are left out; the
-    # note linked after H (row 6) counts as linked.
-    assert seen["rows"] == [0, 2, 3, 6] and seen["treated"] == [1, 0, 0, 1]
+    # Linked too early (row 1) is left out; unenrolled merchants' notes (rows 4, 5) are
+    # comparisons; the note linked after H (row 6) counts as linked.
+    assert seen["rows"] == [0, 2, 3, 4, 5, 6] and seen["treated"] == [1, 0, 0, 0, 0, 1]
     assert seen["covariates"] == ["x", frames.PLACEBO_WINDOW]

@@ -93,19 +93,20 @@ def placebo_outcome(note_level: NoteLevelResult, seed: int = 0) -> CausalResult:
     Notes linked at least PLACEBO_MIN_HOURS after publishing, by H or later, against notes
     never linked; outcome log(1 + orders) in the hours before the link (at most H), comparison
     notes over windows drawn from those (`frames.placebo_windows`), the window a covariate
-    besides the design's controls. Could-link notes only: the sampled notes of unenrolled
-    merchants (note_level EXTRA_CONTROLS) were never up for a link, so they carry no trace of
-    how links are chosen. The early signals among the controls are measured over the first H
-    hours, partly after some of these links; that is sound only as far as the link moves no
-    early signal, which is what admitted them (`controls`).
+    besides the design's controls. The comparison notes include the main design's sample of
+    notes of unenrolled merchants (note_level EXTRA_CONTROLS): with propensity ~0 they weigh
+    next to nothing as comparisons, but they show the outcome model what notes sell before any
+    link, from about ten times as many notes as the ~700 never-linked could-link ones; on the
+    exploration worlds this took the flag rate under hidden confounding from 39% to 83%
+    (benchmarks/explore_placebo.py, `own` vs `own_all`). The early signals among the controls
+    are measured over the first H hours, partly after some of these links; that is sound only
+    as far as the link moves no early signal, which is what admitted them (`controls`).
     """
     notes = note_level.notes
     frame = notes.frame
     late = getattr(notes, "late_linked_set_apart", None)
     if late is not None and len(late):
         frame = pd.concat([frame, late])
-    if "could_link" in frame.columns:
-        frame = frame[frame["could_link"] == 1]
     link_hours = frame["link_hours"].to_numpy("float64")
     treated = link_hours >= PLACEBO_MIN_HOURS
     sample = frame[treated | np.isnan(link_hours)].copy()
