@@ -415,10 +415,12 @@ def test_truth_differs_from_the_naive_comparison(big_world):
     key, naive = "cannibalization.note_offsite_gmv", "naive.note_offsite_gmv"
     strong = simulate_world(WorldConfig(notes=20_000, seed=1, selection_on_quality=2.0)).truth
     none = simulate_world(WorldConfig(notes=20_000, seed=1, selection_on_quality=0.0)).truth
-    # seed 1: bias ≈ +125 ¥ at selection 1, larger at 2, ≈ 0 at 0 (GMV is heavy-tailed: wide margins)
+    # seed 1: bias ≈ +80 ¥ at selection 1, +140 at 2 (on an effect of ≈ 345), ≈ -50 at 0: the
+    # linked notes' industries (white list) sell cheaper goods, so even unselected links have a
+    # lower baseline. GMV is heavy-tailed: wide margins.
     assert big_world.truth[naive] - big_world.truth[key] > 50
     assert strong[naive] - strong[key] > none[naive] - none[key] + 50
-    assert abs(strong[naive] - strong[key]) > 0.5 * abs(strong[key])
+    assert abs(strong[naive] - strong[key]) > 0.25 * abs(strong[key])
 
 
 def test_p_offsite_true_is_calibrated(big_world):
@@ -481,3 +483,37 @@ def test_written_world_passes_the_data_loader(world, tmp_path):
         dataset = data.load_dataset(folder)
         assert len(dataset.notes) == world.config.notes
         assert len(dataset.note_daily) == len(world.tables["note_daily"])
+
+
+def test_intent_per_read_is_not_log_linear_in_observable_traits():
+    """The price sweet spot averages 1 over the simulated prices (closed form, checked by Monte
+    Carlo to 1%) and peaks at the industry's sweet spot; paid posts help head creators and hurt
+    amateurs; the text-length term peaks at the format's median."""
+    from redcat.config import CREATOR_TIERS, INDUSTRIES
+    from redcat.simulate import notes as sim_notes
+    from redcat.simulate.merchants import PRICE_LEVEL_SIGMA
+
+    rng = np.random.default_rng(0)
+    n = 400_000
+    x = PRICE_LEVEL_SIGMA * rng.standard_normal(n) + sim_notes.PRICE_SIGMA * rng.standard_normal(n)
+    koc = CREATOR_TIERS.index("koc")
+    for i, name in enumerate(INDUSTRIES):
+        term = sim_notes._price_sweet_spot(x, np.full(n, i), np.full(n, koc))
+        assert np.exp(term).mean() == pytest.approx(1.0, abs=0.01), name
+        grid = np.linspace(-1.5, 1.5, 301)
+        peak = grid[
+            np.argmax(sim_notes._price_sweet_spot(grid, np.full(301, i), np.full(301, koc)))
+        ]
+        assert peak == pytest.approx(sim_notes.PRICE_SWEET_SPOT[name], abs=0.011)
+
+    def intent(tier: str, paid: bool, text: float = 0.0) -> float:
+        one = np.zeros(1)
+        return sim_notes.purchase_intent_per_read(
+            one, one, 0.0, one, np.zeros(1, dtype=np.int64),
+            np.array([CREATOR_TIERS.index(tier)]), np.array([paid]), np.array([False]),
+            np.array([text]),
+        )[0]  # fmt: skip
+
+    assert intent("head", True) / intent("head", False) == pytest.approx(np.exp(0.3))
+    assert intent("amateur", True) / intent("amateur", False) == pytest.approx(np.exp(-0.6))
+    assert intent("koc", False, text=1.0) < intent("koc", False) > intent("koc", False, text=-1.0)

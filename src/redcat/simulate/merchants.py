@@ -17,7 +17,7 @@ Assumptions (shared/domain.md):
   whose week falls after the data end are "not yet" enrolled. Batches of fewer than
   MIN_COHORT merchants are merged into the next batch (the last one into the previous batch).
 - Merchant-level traits the buyers use: the in-app buying share of readers' intents (only with
-  a store), a price level, and the weight of non-note store traffic.
+  a store), a price level (lognormal, log-sd 0.35), and the weight of non-note store traffic.
 """
 
 from __future__ import annotations
@@ -59,6 +59,7 @@ STORE_SIZE_LOGIT = 0.3
 # higher where Xiaohongshu's own store is strong.
 INAPP_BUY_SHARE = {"maternal_baby": 0.16, "womenswear": 0.16, "beauty": 0.13}
 INAPP_BUY_SHARE_OTHER = 0.10
+PRICE_LEVEL_SIGMA = 0.35  # log-sd of a merchant's price level (x its industry's median)
 
 SPEND_LOG_MEAN, SPEND_SIZE, SPEND_NOISE = -0.25, 0.85, 0.45  # around log(¥5,000)
 BUDGET_LOG_MEAN, BUDGET_SIZE, BUDGET_NOISE = 0.15, 0.75, 0.6  # around log(¥50,000)
@@ -130,7 +131,7 @@ def draw_merchants(config: WorldConfig, timeline: Timeline) -> Merchants:
     inapp_share = np.where(
         has_store, inapp_share * np.exp(0.25 * rng.standard_normal(n) - 0.03), 0.0
     )
-    price_level = np.exp(0.35 * rng.standard_normal(n))
+    price_level = np.exp(PRICE_LEVEL_SIGMA * rng.standard_normal(n))
     traffic_weight = np.exp(NOTE_SIZE_POWER * size + 0.3 * rng.standard_normal(n))
 
     ids = make_ids("M", n)
