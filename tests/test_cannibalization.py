@@ -531,6 +531,7 @@ def test_pre_link_placebo_compares_linked_notes_with_never_linked_ones(monkeypat
         return _result(0.0)
 
     monkeypatch.setattr(robustness, "att_dml", fake_att_dml)
+    monkeypatch.setattr(robustness, "MIN_PLACEBO_LINKED", 2)
     notes = SimpleNamespace(frame=frame, late_linked_set_apart=late)
     note = SimpleNamespace(notes=notes, controls=("x",), inapp=_result(0.0, n_rep=1))
     robustness.placebo_outcome(note)
@@ -538,3 +539,7 @@ def test_pre_link_placebo_compares_linked_notes_with_never_linked_ones(monkeypat
     # comparisons; the note linked after H (row 6) counts as linked.
     assert seen["rows"] == [0, 2, 3, 4, 5, 6] and seen["treated"] == [1, 0, 0, 0, 0, 1]
     assert seen["covariates"] == ["x", frames.PLACEBO_WINDOW]
+    # Too few linked notes with time before their link: no placebo, and the flag falls back.
+    monkeypatch.setattr(robustness, "MIN_PLACEBO_LINKED", 3)
+    none = robustness.placebo_outcome(note)
+    assert none.n == 0 and "not estimated" in none.method

@@ -69,6 +69,7 @@ log = logging.getLogger(__name__)
 
 PLACEBO_WEEKS = 6
 PLACEBO_OUTCOME = PLACEBO_COLUMN
+MIN_PLACEBO_LINKED = 10  # fewer linked notes with time before their link: no placebo
 PLACEBO_TREATMENT = "linked_later"  # linked at least PLACEBO_MIN_HOURS after publishing
 
 
@@ -118,6 +119,23 @@ def placebo_outcome(note_level: NoteLevelResult, seed: int = 0) -> CausalResult:
     treated = link_hours >= PLACEBO_MIN_HOURS
     sample = frame[treated | np.isnan(link_hours)].copy()
     sample[PLACEBO_TREATMENT] = treated[treated | np.isnan(link_hours)].astype("int8")
+    n_treated = int(sample[PLACEBO_TREATMENT].sum())
+    if n_treated < MIN_PLACEBO_LINKED or n_treated == len(sample):
+        reason = (
+            f"{n_treated} notes linked {PLACEBO_MIN_HOURS:g}+ hours after publishing and "
+            f"{len(sample) - n_treated} never-linked notes; at least {MIN_PLACEBO_LINKED} and 1 needed"
+        )
+        log.warning("pre-link placebo not estimated: %s", reason)
+        nan = float("nan")
+        return CausalResult(
+            estimate=nan,
+            se=nan,
+            ci_low=nan,
+            ci_high=nan,
+            n=0,
+            method=f"pre-link placebo: not estimated ({reason})",
+            diagnostics={"problem": reason},
+        )
     result = att_dml(
         sample,
         PLACEBO_OUTCOME,
