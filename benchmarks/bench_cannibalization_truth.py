@@ -70,7 +70,9 @@ NOTE_KEYS = (
 )
 
 
-def run_one(scenario: str, seed: int, notes: int, robustness: bool = True) -> dict[str, Any]:
+def run_one(
+    scenario: str, seed: int, notes: int, robustness: bool = True, nonlinear_buying: float = 1.0
+) -> dict[str, Any]:
     """Simulate, write, load and estimate one world; compare with its truth."""
     logging.disable(logging.WARNING)  # library and estimator chatter stays out of the table
     from redcat.cannibalization.summary import estimate_all
@@ -79,7 +81,10 @@ def run_one(scenario: str, seed: int, notes: int, robustness: bool = True) -> di
     from redcat.simulate import WorldConfig, simulate_world, write_world
 
     started = time.perf_counter()
-    world = simulate_world(WorldConfig(notes=notes, seed=seed, **SCENARIOS[scenario]))
+    config = WorldConfig(
+        notes=notes, seed=seed, nonlinear_buying=nonlinear_buying, **SCENARIOS[scenario]
+    )
+    world = simulate_world(config)
     with tempfile.TemporaryDirectory(prefix="redcat-truth-") as tmp:
         write_world(world, Path(tmp))
         data = load_dataset(tmp)
@@ -184,6 +189,12 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2, help="parallel processes")
     parser.add_argument("--scenarios", nargs="*", default=list(SCENARIOS), choices=list(SCENARIOS))
     parser.add_argument("--first-seed", type=int, default=1000)
+    parser.add_argument(
+        "--nonlinear-buying",
+        type=float,
+        default=1.0,
+        help="the worlds' nonlinear_buying (0 = the log-linear world of earlier figures)",
+    )
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument(
         "--robustness",
@@ -195,7 +206,13 @@ def main() -> int:
 
     started = time.perf_counter()
     jobs = [
-        (s, args.first_seed + i, args.notes, args.robustness == "all" or s in ASSUMPTIONS_FAIL)
+        (
+            s,
+            args.first_seed + i,
+            args.notes,
+            args.robustness == "all" or s in ASSUMPTIONS_FAIL,
+            args.nonlinear_buying,
+        )
         for i in range(args.seeds)  # seed-major: every scenario advances together
         for s in args.scenarios
     ]
@@ -256,6 +273,7 @@ def main() -> int:
     payload = {
         "seeds": args.seeds,
         "notes": args.notes,
+        "nonlinear_buying": args.nonlinear_buying,
         "workers": args.workers,
         "minutes": round(elapsed / 60, 2),
         "scenarios": {k: SCENARIOS[k] for k in args.scenarios},

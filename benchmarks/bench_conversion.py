@@ -45,15 +45,19 @@ BARS = {
 }
 
 
-def world_folder(cache: Path, notes: int, seed: int) -> tuple[Path, float | None]:
-    """The cached world for (notes, seed), simulated and written if missing."""
+def world_folder(
+    cache: Path, notes: int, seed: int, nonlinear_buying: float = 1.0
+) -> tuple[Path, float | None]:
+    """The cached world for (notes, seed, nonlinear_buying), simulated and written if missing."""
     from redcat.simulate import WorldConfig, simulate_world, write_world
 
-    folder = cache / f"world-{notes}-s{seed}"
+    suffix = "" if nonlinear_buying == 1.0 else f"-nl{nonlinear_buying:g}"
+    folder = cache / f"world-{notes}-s{seed}{suffix}"
     if (folder / "notes.parquet").is_file():
         return folder, None
     started = time.perf_counter()
-    write_world(simulate_world(WorldConfig(notes=notes, seed=seed)), folder, overwrite=True)
+    config = WorldConfig(notes=notes, seed=seed, nonlinear_buying=nonlinear_buying)
+    write_world(simulate_world(config), folder, overwrite=True)
     return folder, round(time.perf_counter() - started, 1)
 
 
@@ -194,6 +198,12 @@ def main() -> int:
     parser.add_argument("--cache", default="/tmp/redcat-bench-conversion", help="world cache")
     parser.add_argument("--data", help="one existing simulated world folder (its seed: --seeds)")
     parser.add_argument(
+        "--nonlinear-buying",
+        type=float,
+        default=1.0,
+        help="simulated worlds' nonlinear_buying (0 = the earlier log-linear world)",
+    )
+    parser.add_argument(
         "--no-repeat", action="store_true", help="skip the identical-predictions re-run"
     )
     args = parser.parse_args()
@@ -206,7 +216,9 @@ def main() -> int:
         if args.data:
             folder, simulated = Path(args.data), None
         else:
-            folder, simulated = world_folder(Path(args.cache), args.notes, seed)
+            folder, simulated = world_folder(
+                Path(args.cache), args.notes, seed, args.nonlinear_buying
+            )
         figures = measure(
             folder, seed, args.threads, repeat=not args.no_repeat and args.notes < BIG_WORLD
         )

@@ -517,3 +517,26 @@ def test_intent_per_read_is_not_log_linear_in_observable_traits():
     assert intent("head", True) / intent("head", False) == pytest.approx(np.exp(0.3))
     assert intent("amateur", True) / intent("amateur", False) == pytest.approx(np.exp(-0.6))
     assert intent("koc", False, text=1.0) < intent("koc", False) > intent("koc", False, text=-1.0)
+
+
+def test_nonlinear_buying_zero_is_the_log_linear_world():
+    """nonlinear_buying = 0 gives exp(0.6 q + b u - norm - 0.6 log(price / median) + 0.15 paid)
+    exactly (the world the earlier benchmarks measured); halfway is the log-scale midpoint."""
+    from redcat.config import CREATOR_TIERS, INDUSTRIES
+    from redcat.simulate import notes as sim_notes
+
+    rng = np.random.default_rng(0)
+    n = 500
+    q, u, x, y = (rng.standard_normal(n) for _ in range(4))
+    industry = rng.integers(0, len(INDUSTRIES), n)
+    tier = rng.integers(0, len(CREATOR_TIERS), n)
+    paid, video = rng.random(n) < 0.3, rng.random(n) < 0.4
+    args = (q, u, 0.15, x, industry, tier, paid, video, y)
+    linear = sim_notes.INTENT_BASE * np.exp(
+        0.6 * q + 0.15 * u - (0.36 + 0.15**2) / 2 - 0.6 * x + 0.15 * paid
+    )
+    np.testing.assert_allclose(sim_notes.purchase_intent_per_read(*args, nonlinear=0.0), linear)
+    full = sim_notes.purchase_intent_per_read(*args, nonlinear=1.0)
+    assert np.abs(np.log(full / linear)).mean() > 0.2  # the traits really move buying
+    half = sim_notes.purchase_intent_per_read(*args, nonlinear=0.5)
+    np.testing.assert_allclose(np.log(half), (np.log(full) + np.log(linear)) / 2)

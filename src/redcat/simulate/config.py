@@ -100,6 +100,16 @@ class WorldConfig(BaseModel):
             "it caps how well any model of the signals can match the oracle."
         ),
     )
+    nonlinear_buying: float = Field(
+        1.0,
+        ge=0.0,
+        le=1.0,
+        description=(
+            "How far buying departs from log-linear in the observable traits (price sweet spots, "
+            "paid collaboration x creator tier, video x industry, text length): 1 = fully, "
+            "0 = the earlier log-linear world (simulate/notes.py)."
+        ),
+    )
     link_rate: float = Field(
         0.5,
         gt=0.0,

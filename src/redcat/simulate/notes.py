@@ -38,6 +38,10 @@ Assumptions:
   Over the default mix total expected intents stay within 2% of the earlier log-linear world's
   and intents per read are about 10% lower on average (small notes lose most).
   It is a per-note multiplier, so the oracle (buyers.py) stays exact.
+  `nonlinear_buying` = k (WorldConfig, default 1) blends it with the earlier log-linear world:
+  f = k f(traits) + (1 - k) (-0.6 x + 0.15 paid); k = 0 is that world exactly. The
+  cannibalization designs lose precision as k grows (heavier-tailed GMV), which is why the knob
+  exists: the benchmarks measure both worlds.
 - Boosting (聚光): a note is boosted with P = sigmoid(-1.2 + 1.0 paid + 0.4 z); a boosted note
   multiplies its reach by (1 + b), b ~ lognormal(log 0.6, 0.5), for its first 1 + Poisson(2) days.
 """
@@ -115,6 +119,8 @@ REACH_SIGMA = 0.7
 CTR_BASE, CTR_QUALITY, CTR_VIDEO = 0.07, 0.35, 0.10
 INTENT_BASE = 0.012  # purchase intents per expected read at average traits
 INTENT_QUALITY = 0.6
+# The earlier log-linear world's price and paid terms (nonlinear_buying = 0).
+LINEAR_PRICE, LINEAR_PAID = -0.6, 0.15
 # Price sweet spot: log intents per read fall off as -PRICE_CURVE * (x - s)², x = log(price /
 # industry median), around an industry's sweet spot s: deal-driven everyday goods and
 # spec-compared gadgets sell best well below the median, categories where cheap reads as fake or
@@ -258,6 +264,7 @@ def draw_notes(
         paid,
         video,
         np.log(np.maximum(text_length, 1) / text_median),
+        nonlinear=config.nonlinear_buying,
     )
 
     boosted = rng.random(n) < sigmoid(BOOST_LOGIT + BOOST_PAID * paid + BOOST_SIZE * z)
@@ -298,8 +305,11 @@ def purchase_intent_per_read(
     paid: np.ndarray,
     video: np.ndarray,
     log_relative_text: np.ndarray,
+    nonlinear: float = 1.0,
 ) -> np.ndarray:
-    """Purchase intents per expected read: INTENT_BASE times the traits' multiplier."""
+    """Purchase intents per expected read: INTENT_BASE times the traits' multiplier.
+
+    `nonlinear` blends the non-linear trait terms (1) with the log-linear ones (0)."""
     # E[exp(a q + b u)] = exp((a² + b²) / 2): divide it out so INTENT_BASE is the mean.
     # b (hidden_buying) is kept small by default: the oracle knows u, no model can.
     log_multiplier = (
@@ -307,15 +317,13 @@ def purchase_intent_per_read(
         + hidden_buying * hidden
         - (INTENT_QUALITY**2 + hidden_buying**2) / 2
     )
-    log_multiplier += _price_sweet_spot(log_relative_price, industry, tier)
-    log_multiplier += np.array([PAID_BY_TIER[t] for t in CREATOR_TIERS])[tier] * paid
-    log_multiplier += (
-        np.array([VIDEO_BY_INDUSTRY.get(i, 0.0) for i in INDUSTRIES])[industry] * video
-    )
+    traits = _price_sweet_spot(log_relative_price, industry, tier)
+    traits += np.array([PAID_BY_TIER[t] for t in CREATOR_TIERS])[tier] * paid
+    traits += np.array([VIDEO_BY_INDUSTRY.get(i, 0.0) for i in INDUSTRIES])[industry] * video
     # E[exp(-c y²)] = (1 + 2c sigma²)^(-1/2) for y ~ N(0, sigma²): divide it out.
-    log_multiplier += -TEXT_CURVE * log_relative_text**2 + 0.5 * np.log1p(
-        2.0 * TEXT_CURVE * TEXT_SIGMA**2
-    )
+    traits += -TEXT_CURVE * log_relative_text**2 + 0.5 * np.log1p(2.0 * TEXT_CURVE * TEXT_SIGMA**2)
+    linear = LINEAR_PRICE * log_relative_price + LINEAR_PAID * paid
+    log_multiplier += nonlinear * traits + (1.0 - nonlinear) * linear
     return INTENT_BASE * np.exp(log_multiplier)
 
 
