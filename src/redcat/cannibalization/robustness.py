@@ -66,7 +66,7 @@ from redcat.cannibalization.threshold import ThresholdResult
 from redcat.causal._quiet import quiet
 from redcat.causal.did import staggered_did
 from redcat.causal.dml import att_dml
-from redcat.causal.result import CausalResult
+from redcat.causal.result import CausalResult, not_estimated
 from redcat.causal.sensitivity import sensitivity_to_hidden_confounder
 
 log = logging.getLogger(__name__)
@@ -130,16 +130,7 @@ def placebo_outcome(note_level: NoteLevelResult, seed: int = 0) -> CausalResult:
             f"{len(sample) - n_treated} never-linked notes; at least {MIN_PLACEBO_LINKED} and 1 needed"
         )
         log.warning("pre-link placebo not estimated: %s", reason)
-        nan = float("nan")
-        return CausalResult(
-            estimate=nan,
-            se=nan,
-            ci_low=nan,
-            ci_high=nan,
-            n=0,
-            method=f"pre-link placebo: not estimated ({reason})",
-            diagnostics={"problem": reason},
-        )
+        return not_estimated("pre-link placebo", reason)
     result = att_dml(
         sample,
         PLACEBO_OUTCOME,

@@ -36,7 +36,7 @@ from redcat.cannibalization.robustness import (
     placebo_outcome,
 )
 from redcat.cannibalization.threshold import ThresholdResult, estimate_threshold
-from redcat.causal.result import CausalResult
+from redcat.causal.result import not_estimated
 
 log = logging.getLogger(__name__)
 
@@ -80,19 +80,6 @@ def _inputs(run: Any, params: Any | None) -> tuple[TablesLike, EstimationParams]
         as_of=pd.Timestamp(as_of),
     )
 
-
-def not_estimated(design: str, reason: str) -> CausalResult:
-    """A placeholder result (NaN, n = 0) for a design the data cannot support, saying why."""
-    nan = float("nan")
-    return CausalResult(
-        estimate=nan,
-        se=nan,
-        ci_low=nan,
-        ci_high=nan,
-        n=0,
-        method=f"{design}: not estimated ({reason})",
-        diagnostics={"problem": reason},
-    )
 
 
 def _or_unavailable(work: Callable[[], Any], fallback: Callable[[str], Any]) -> Any:

@@ -165,3 +165,17 @@ def variance_of_mean(influence: np.ndarray, clusters: np.ndarray | None = None) 
         return float(np.mean(influence**2) / n)
     totals = np.bincount(clusters, weights=influence)
     return float(np.sum(totals**2) / n**2)
+
+
+def not_estimated(design: str, reason: str) -> CausalResult:
+    """A placeholder result (NaN, n = 0) for a design the data cannot support, saying why."""
+    nan = float("nan")
+    return CausalResult(
+        estimate=nan,
+        se=nan,
+        ci_low=nan,
+        ci_high=nan,
+        n=0,
+        method=f"{design}: not estimated ({reason})",
+        diagnostics={"problem": reason},
+    )
