@@ -18,13 +18,14 @@ scenarios, 30,000 notes, with 6,000 sampled comparison notes of unenrolled merch
 Log-linear world (nonlinear_buying = 0): 95% coverage 95-100% for the three note keys wherever
 links are chosen on observables, |bias| under a quarter of the half-width except the ratio under
 strong selection with moderate cannibalization (bias 0.27, half-width 0.97). Default world
-(non-linear buying, cbb8288): coverage 85-100% (in-app 0.85-0.95, off-site 0.90-1.00, ratio
-0.90-1.00), half-widths about 1.7x wider (in-app ~240 ¥), the ratio's bias above a quarter of
-its half-width under weak selection (moderate 1.02 vs 2.08, strong 0.33 vs 0.99: the ratio is
-heavy-tailed when the off-site effect is imprecise). Under hidden confounding the estimates are
-biased (in-app +79 ¥ to +106 ¥, coverage 60-70%), as they must be; the pre-link placebo flags
-them as fragile (robustness.placebo_outcome): 85% of worlds in the log-linear world, 50% in the
-default one, 5% false flags where links are chosen on observables.
+(non-linear buying, cbb8288, 40 seeds 1000-1039): note keys' coverage 0.90-0.975, half-widths
+about 1.4-1.7x wider (in-app ~200-265 ¥), |bias| under a quarter of the half-width for the
+in-app and off-site keys but not for the ratio in three scenarios (moderate_weak 0.63 vs 1.57,
+moderate_strong -0.51 vs 1.22, strong_strong 0.22 vs 0.72: the ratio is heavy-tailed when
+the off-site effect is imprecise, RMSE up to 5.4). Under hidden confounding the estimates are
+biased (in-app +50 ¥ to +106 ¥, coverage 60-80%), as they must be; the pre-link placebo flags
+them as fragile (robustness.placebo_outcome): 85% of worlds in the log-linear world, 50-55% in
+the default one, 5% false flags where links are chosen on observables.
 """
 
 from __future__ import annotations
