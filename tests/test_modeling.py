@@ -374,25 +374,30 @@ class _Run(SimpleNamespace):
         self.tables[name] = frame
 
 
-@pytest.fixture(scope="module")
-def conversion(data, as_of, tmp_path_factory):
-    """`fit` of notebook 02 on the small world, with models saved under a temporary folder."""
+def _fit(data, params, as_of, run_dir, language):
+    """`fit` of notebook 02 into `run_dir`, with models saved under run_dir / "models"."""
     from redcat.modeling import artifacts
     from redcat.report import conversion_sections as sections
 
-    run_dir = tmp_path_factory.mktemp("run")
     run = _Run(
         data=data,
-        params=SimpleNamespace(window_days=W, horizon_hours=H, seed=0),
+        params=params,
         as_of=as_of,
         run_dir=run_dir,
-        language="zh",
+        language=language,
         recorded={},
         tables={},
     )
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(artifacts, "MODELS_DIR", run_dir / "models")
-        yield sections.fit(run)
+        return sections.fit(run)
+
+
+@pytest.fixture(scope="module")
+def conversion(data, as_of, tmp_path_factory):
+    """`fit` of notebook 02 on the small world, with models saved under a temporary folder."""
+    params = SimpleNamespace(window_days=W, horizon_hours=H, seed=0)
+    return _fit(data, params, as_of, tmp_path_factory.mktemp("run"), "zh")
 
 
 def test_fit_records_the_results_and_writes_predictions(conversion):
@@ -407,23 +412,10 @@ def test_fit_records_the_results_and_writes_predictions(conversion):
 
 def _rerun(conversion, tmp_path, **changes):
     """`fit` again in this process (a warm re-run), into a fresh run folder."""
-    from redcat.modeling import artifacts
-    from redcat.report import conversion_sections as sections
-
     first = conversion.run
     params = SimpleNamespace(**{**vars(first.params), **changes.pop("params", {})})
-    run = _Run(
-        data=changes.pop("data", first.data),
-        params=params,
-        as_of=changes.pop("as_of", first.as_of),
-        run_dir=tmp_path,
-        language="en",
-        recorded={},
-        tables={},
-    )
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(artifacts, "MODELS_DIR", tmp_path / "models")
-        return sections.fit(run)
+    data = changes.pop("data", first.data)
+    return _fit(data, params, changes.pop("as_of", first.as_of), tmp_path, "en")
 
 
 def test_warm_rerun_reuses_the_study_and_still_writes_the_run_folder(conversion, tmp_path):

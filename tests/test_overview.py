@@ -376,15 +376,7 @@ def test_note_outcomes_match_the_merge_implementation_on_a_simulated_world(
     # Small slices, so the sliced sums are exercised as at a million notes.
     monkeypatch.setattr(overview, "DAILY_SLICE_ROWS", 10_000)
     for w, h in [(14, 72), (7, 24)]:
-        new = overview.note_outcomes(
-            data.notes,
-            data.note_daily,
-            data.inapp_orders,
-            data.offsite_orders,
-            as_of=as_of,
-            window_days=w,
-            horizon_hours=h,
-        )
+        new = outcomes_for(data, as_of=as_of, horizon_hours=h, window_days=w)
         old = _reference_note_outcomes(
             data.notes,
             data.note_daily,
