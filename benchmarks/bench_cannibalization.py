@@ -1,11 +1,11 @@
 """Time notebook 03's estimation (`estimate_all`) at the default scale, step by step.
 
-Simulates the default world (30,000 notes), loads it through the contract, then times the
+Simulates the default world (100,000 notes), loads it through the contract, then times the
 whole cannibalization estimation as the notebook runs it (note-level DML with the link-shift
 test, merchant-level DiD, threshold RDD, subgroups, placebos and sensitivity). Bar (issue 4):
 under a minute on 2 cores. Saves benchmarks/results/cannibalization.json.
 
-    python benchmarks/bench_cannibalization.py [--notes 30000] [--seed 0]
+    python benchmarks/bench_cannibalization.py [--notes 100000] [--seed 0]
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--notes", type=int, default=30_000)
+    parser.add_argument("--notes", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     logging.disable(logging.WARNING)

@@ -13,7 +13,7 @@ assumptions hold; the naive comparison shown to fail; "fragile" flagged under hi
 confounding. Each world is simulated, written and loaded through the contract like real data;
 the run is on the data end with W = 14 days and H = 72 hours.
 
-    python benchmarks/bench_cannibalization_truth.py --seeds 20 --notes 30000 --workers 2
+    python benchmarks/bench_cannibalization_truth.py --seeds 20 --notes 100000 --workers 2
 
 Also the merchant-level pre-trend test's rejection rate at the 5% level: parallel trends hold
 in every simulated world (enrolment timing depends on size only, and size moves no store's
@@ -185,7 +185,9 @@ def main() -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--seeds", type=int, default=20, help="worlds per scenario")
-    parser.add_argument("--notes", type=int, default=30_000, help="notes per world")
+    parser.add_argument(
+        "--notes", type=int, default=100_000, help="notes per world (the default world's size)"
+    )
     parser.add_argument("--workers", type=int, default=2, help="parallel processes")
     parser.add_argument("--scenarios", nargs="*", default=list(SCENARIOS), choices=list(SCENARIOS))
     parser.add_argument("--first-seed", type=int, default=1000)

@@ -13,8 +13,8 @@ run`: validation plus every notebook rendered to HTML, i.e. end to end), and at 
 scale `warm_rerun` (each notebook run twice in one live kernel, as in JupyterLab; the second
 run's seconds).
 
-Worlds are cached in $BENCH_DATA (default /tmp/redcat-bench), so re-runs do not simulate again;
-the simulate figures of a cached world are those measured when it was written. Sizes whose
+Worlds are cached in $BENCH_DATA (default /tmp/redcat-bench), keyed by size, seed and the
+simulator's source, so re-runs do not simulate again until the simulator changes; the simulate figures of a cached world are those measured when it was written. Sizes whose
 memory, extrapolated from the previous size, would not fit in the machine's available memory
 are skipped. Results: benchmarks/results/stages.json and stages.html (a self-contained page).
 
@@ -42,7 +42,7 @@ RESULTS = HERE / "results"
 OUT_JSON = RESULTS / "stages.json"
 OUT_HTML = RESULTS / "stages.html"
 DEFAULT_NOTES = (30_000, 100_000)
-DEFAULT_SCALE = 30_000  # the default world (`make report`)
+DEFAULT_SCALE = 100_000  # the default world (`make report`)
 STAGES = ("simulate", "load", "features", "conversion", "dml", "did", "rdd", "report")
 HEAVY_NOTES = 500_000  # at or above: take the machine's heavy-job lock
 LOCK = "/tmp/redcat-heavy.lock"
@@ -59,7 +59,11 @@ def bench_data() -> Path:
 
 
 def world_folder(notes: int, seed: int = 0) -> Path:
-    return bench_data() / f"world-{notes}-s{seed}"
+    """The cached world, keyed by the simulator's source so a changed simulator never reuses it."""
+    from redcat.engine.memo import code_digest
+
+    code = code_digest(("redcat.simulate", "redcat.config"))[:10]
+    return bench_data() / f"world-{notes}-s{seed}-{code}"
 
 
 # --- the parent: run each stage in a child, measure it --------------------------------------

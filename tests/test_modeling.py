@@ -1,7 +1,7 @@
 """The conversion model end to end on a small simulated world, and its parts on hand-made data.
 
 Tolerances are for a 6,000-note world (about 900 test notes), where sampling noise in AUC is
-about ±0.015 and in ECE about ±0.02: the bars of issue 3 are measured on the 30,000-note
+about ±0.015 and in ECE about ±0.02: the bars of issue 3 are measured on the 100,000-note
 default world (see the benchmark and the notebook), these tests only catch breakage.
 """
 
@@ -224,7 +224,7 @@ def test_only_mature_notes_are_learned_from_and_evaluated(study):
 def test_model_is_sane_against_baselines_and_oracle(study):
     auc = study.metric(MODEL, "auc")
     assert study.has_oracle
-    # Loose on purpose (≈900 test notes); the bars are measured at 30,000 notes.
+    # Loose on purpose (≈900 test notes); the bars are measured at 100,000 notes.
     assert auc > 0.78
     assert study.metric(ORACLE, "auc") - auc < 0.06
     assert auc > study.metric(LOGISTIC, "auc") - 0.02

@@ -14,18 +14,18 @@ Design (see `frames` and `controls` for the pieces):
   (unbounded when the off-site effect cannot be told from zero).
 
 Measured on simulated worlds (benchmarks/bench_cannibalization_truth.py, 20 seeds x 7
-scenarios, 30,000 notes, with 6,000 sampled comparison notes of unenrolled merchants).
-Log-linear world (nonlinear_buying = 0): 95% coverage 95-100% for the three note keys wherever
-links are chosen on observables, |bias| under a quarter of the half-width except the ratio under
-strong selection with moderate cannibalization (bias 0.27, half-width 0.97). Default world
-(non-linear buying, cbb8288, 40 seeds 1000-1039): note keys' coverage 0.90-0.975, half-widths
-about 1.4-1.7x wider (in-app ~200-265 ¥), |bias| under a quarter of the half-width for the
-in-app and off-site keys but not for the ratio in three scenarios (moderate_weak 0.63 vs 1.57,
-moderate_strong -0.51 vs 1.22, strong_strong 0.22 vs 0.72: the ratio is heavy-tailed when
-the off-site effect is imprecise, RMSE up to 5.4). Under hidden confounding the estimates are
-biased (in-app +50 ¥ to +106 ¥, coverage 60-80%), as they must be; the pre-link placebo flags
-them as fragile (robustness.placebo_outcome): 85% of worlds in the log-linear world, 50-55% in
-the default one, 5% false flags where links are chosen on observables.
+scenarios, with 6,000 sampled comparison notes of unenrolled merchants). Default world
+(100,000 notes, non-linear buying; seeds 1000-1019): where links are chosen on observables,
+95% coverage 0.90-1.00 for the three note keys, |bias| under a quarter of the half-width in
+every cell (in-app half-widths 126-220 ¥, ratio 0.44-2.5). At 30,000 notes (40 seeds) the
+half-widths were about 1.5x wider and the ratio's mean bias exceeded a quarter of its
+half-width in three scenarios (moderate_weak 0.63 vs 1.57: the ratio is heavy-tailed when the
+off-site effect is imprecise, RMSE up to 5.4); in the log-linear world (nonlinear_buying = 0,
+30,000 notes) coverage was 95-100%. Under hidden confounding the estimates are biased (in-app
++118 ¥, coverage 40%), as they must be; the pre-link placebo flags them as fragile
+(robustness.placebo_outcome) in 100% of those worlds at 100,000 notes (50-55% at 30,000
+notes, where pre-link orders are too few), with 5-10% false flags where links are chosen on
+observables.
 """
 
 from __future__ import annotations

@@ -20,20 +20,22 @@
   bounds called it fragile in 25% of the simulated hidden-confounding worlds, and in 55% of
   none_weak and 90% of moderate_strong worlds, which have none); the placebo, which looks at
   the outcome before the link, catches it. Measured by the truth benchmark
-  (benchmarks/bench_cannibalization_truth.py, 20 seeds 1000-1019 x 30,000 notes). In the
-  default world, whose buying is non-linear in the traits (nonlinear_buying = 1, commit
-  cbb8288): 50% of hidden-confounding worlds flagged, 5% of every scenario without a hidden
-  confounder; pre-link orders are heavier-tailed there, so the placebo has less power. In the
-  log-linear world (nonlinear_buying = 0, the simulator before 738fff7, commit aac2642):
-  flagged 85% of hidden-confounding worlds (mean z 2.5),
+  (benchmarks/bench_cannibalization_truth.py, 20 seeds 1000-1019). In the default world
+  (100,000 notes, buying non-linear in the traits): 100% of hidden-confounding worlds flagged,
+  5-10% of the scenarios without a hidden confounder. At 30,000 notes (commit cbb8288) it was
+  50% and 5%: pre-link orders are heavier-tailed with non-linear buying, so the placebo needs
+  the larger world's linked notes. In the log-linear world (nonlinear_buying = 0, the
+  simulator before 738fff7, 30,000 notes, commit aac2642): flagged 85% of hidden-confounding
+  worlds (mean z 2.5),
   5% of none_weak and 15% of moderate_strong worlds (mean z -0.3 and 0.2, spread 1.0 and
   1.1; the none_weak flag and one of the three moderate_strong flags have a negative
   estimate). The rule was chosen on other seeds (2000-2019; 85% / 0% / 0% there)
   among the candidates of benchmarks/explore_placebo.py; the earlier placebo, GMV in the first
   6 hours, flagged 25% / 5% / 10% on seeds 1000-1019. Pre-link buying does not depend on how
   much the link cannibalizes, so moderate_weak and strong_weak give the placebo of none_weak
-  for the same seed, and none_strong that of moderate_strong. Under hidden confounding the
-  flagged worlds were the more biased ones (in-app error +116 ¥ flagged, +49 ¥ not).
+  for the same seed, and none_strong that of moderate_strong. At 30,000 notes, under hidden
+  confounding the flagged worlds were the more biased ones (in-app error +116 ¥ flagged,
+  +49 ¥ not).
 - The three designs side by side, each with what it estimates and what it assumes.
 """
 
@@ -209,9 +211,10 @@ def is_fragile(sensitivity: dict[str, CausalResult], placebo: CausalResult | Non
 
     Fragile when the pre-link placebo (`placebo_outcome`) finds an "effect" of the link on
     orders placed before it, its 95% interval excluding 0: a trait that drives both buying and
-    the link choice is then in the data, not hypothetical. On the simulated worlds (30,000
-    notes, seeds 1000-1019) it flagged 85% (log-linear buying) and 50% (the default non-linear
-    buying) of worlds with such a trait and 5-15% of worlds without (module docstring). The
+    the link choice is then in the data, not hypothetical. On the simulated worlds (seeds
+    1000-1019) it flagged 100% of the default worlds with such a trait (100,000 notes; 50% at
+    30,000 notes, 85% at 30,000 with log-linear buying) and 5-10% of worlds without (module
+    docstring). The
     omitted-variable bounds (`sensitivity`) say how strong such a trait would
     have to be and are reported per effect, but they do not decide the flag: per-note GMV is so
     heavy-tailed that any effect is small against its residual variation, so the bounds call

@@ -81,7 +81,6 @@ def _inputs(run: Any, params: Any | None) -> tuple[TablesLike, EstimationParams]
     )
 
 
-
 def _or_unavailable(work: Callable[[], Any], fallback: Callable[[str], Any]) -> Any:
     try:
         return work()

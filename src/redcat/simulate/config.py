@@ -32,7 +32,7 @@ class WorldConfig(BaseModel):
     seed: int = Field(
         0, ge=0, le=2**32 - 1, description="Random seed; the world is a function of the config."
     )
-    notes: int = Field(30_000, ge=200, le=5_000_000, description="Number of seeding notes.")
+    notes: int = Field(100_000, ge=200, le=5_000_000, description="Number of seeding notes.")
     merchants: int | None = Field(
         None,
         ge=30,
@@ -154,7 +154,7 @@ class WorldConfig(BaseModel):
             "Share of white-listed-industry merchants with an in-app store, at average size "
             "(bigger merchants more often). The first wave's brands are large XHS advertisers, "
             "most of which sell in the in-app store; this sets how many enrolled merchants the "
-            "merchant-level design has (about 105 of 120 enrolled at 30,000 notes)."
+            "merchant-level design has (about 310 of 370 enrolled at 100,000 notes)."
         ),
     )
     store_baseline_ratio: float = Field(
