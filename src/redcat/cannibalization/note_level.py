@@ -13,19 +13,21 @@ Design (see `frames` and `controls` for the pieces):
   −ATT(in-app)/ATT(off-site) with Fieller's interval from their joint influence functions
   (unbounded when the off-site effect cannot be told from zero).
 
-Measured on simulated worlds (benchmarks/bench_cannibalization_truth.py, 20 seeds x 7
-scenarios, with 6,000 sampled comparison notes of unenrolled merchants). Default world
-(100,000 notes, non-linear buying; seeds 1000-1019): where links are chosen on observables,
-95% coverage 0.90-1.00 for the three note keys, |bias| under a quarter of the half-width in
-every cell (in-app half-widths 126-220 ¥, ratio 0.44-2.5). At 30,000 notes (40 seeds) the
-half-widths were about 1.5x wider and the ratio's mean bias exceeded a quarter of its
-half-width in three scenarios (moderate_weak 0.63 vs 1.57: the ratio is heavy-tailed when the
-off-site effect is imprecise, RMSE up to 5.4); in the log-linear world (nonlinear_buying = 0,
-30,000 notes) coverage was 95-100%. Under hidden confounding the estimates are biased (in-app
-+118 ¥, coverage 40%), as they must be; the pre-link placebo flags them as fragile
-(robustness.placebo_outcome) in 100% of those worlds at 100,000 notes (50-55% at 30,000
-notes, where pre-link orders are too few), with 5-10% false flags where links are chosen on
-observables.
+Measured on simulated worlds (benchmarks/bench_cannibalization_truth.py, 7 scenarios, with
+6,000 sampled comparison notes of unenrolled merchants). Default world (100,000 notes,
+non-linear buying), 40 seeds 1000-1039, where links are chosen on observables: 95% coverage
+0.875-1.00 for the three note keys (in-app 0.90-1.00, off-site 0.875-1.00, ratio 0.90-1.00),
+in-app half-widths 126-220 ¥. |bias| is under a quarter of the half-width for off-site
+everywhere and for in-app under weak selection (+12 ± 19 ¥); under strong selection the mean
+in-app error is -55 ± 86 ¥ against a quarter half-width of 54, its median +58: one world
+(seed 1027, in-app -3,230, CI -9,456 to 2,996: a viral control note weighted 26 times) moves
+the mean by 80, so 40 worlds cannot settle it. The ratio misses the quarter in three of six
+scenarios by less than two Monte Carlo SEs. At 30,000 notes half-widths were about 1.5x wider
+and in the log-linear world (nonlinear_buying = 0, 30,000 notes) coverage was 95-100%. Under
+hidden confounding the estimates are biased (in-app +118 ¥, coverage 40%), as they must be;
+the pre-link placebo flags them as fragile (robustness.placebo_outcome) in 100% of those
+worlds at 100,000 notes (50-55% at 30,000 notes, where pre-link orders are too few), with
+5-10% false flags where links are chosen on observables.
 """
 
 from __future__ import annotations
