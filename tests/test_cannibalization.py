@@ -385,39 +385,20 @@ def test_control_choice_refuses_a_signal_the_link_moves(moderate_world):
     assert "early_collects_rate" not in test.admitted_columns()
 
 
-MODERATE_MISS = (
-    "issue 4: on this one world (100,000 notes, seed 21, selection on quality 1.0) the note-level "
-    "in-app effect is -114 (95% CI -207 to -21) against a true -218 (2.2 SE) and the ratio 0.26 "
-    "against 0.66 (2.8 SE); off-site (1.3 SE) and merchant (0.8 SE) are within tolerance "
-    "(figures of the simulator with non-linear buying, 738fff7; before it: -117 vs -202, ratio "
-    "0.31 vs 0.63). On the earlier world the same estimate with oracle quality and reach as "
-    "controls, other learners, or all "
-    "unenrolled notes as comparisons stays at -117 to -123, so it is not the controls or the "
-    "nuisance models. Weighting this world's comparison notes by the simulator's own link "
-    "probabilities (oracle IPW, no model) gives -11: here the links fell on notes that would "
-    "have sold well anyway beyond what the link choice explains, a draw of this world rather "
-    "than an estimator bias (over 12 worlds of 30,000 notes with strong selection that oracle "
-    "gap averages -89 +- 127 ¥). The "
-    "20-seed truth benchmark measures bias and coverage across worlds"
-)
-
-
 @pytest.mark.slow
-@pytest.mark.parametrize(
-    "world_name",
-    [
-        pytest.param("moderate", marks=pytest.mark.xfail(reason=MODERATE_MISS, strict=False)),
-        "none",
-    ],
-)
+@pytest.mark.parametrize("world_name", ["moderate", "none"])
 def test_estimates_match_truth_within_three_standard_errors(
     world_name, moderate_world, tmp_path_factory
 ):
     """Tolerance: each key's truth within estimate ± 3 SE (the ratio's SE: the delta method's),
     on two 100,000-note worlds (moderate cannibalization, seed 21; none, seed 22). ±3 SE, not
     the 95% interval: one world cannot test coverage; the benchmark does
-    (benchmarks/bench_cannibalization_truth.py). On the no-cannibalization world every key is
-    within 0.4 SE; see MODERATE_MISS for the moderate one."""
+    (benchmarks/bench_cannibalization_truth.py). Measured: moderate world 0.4, 1.0, 1.1 and
+    0.8 SE for in-app, off-site, ratio and merchant; no-cannibalization world 0.1, 0.9, 0.1
+    and 1.1 SE. (Before the outcome models took log early reads as an exposure offset, the
+    moderate world's in-app effect was -114 against a true -218, 2.2 SE, and this test was
+    marked as an expected failure: the trees could not scale their predictions up to the
+    largest comparison notes.)"""
     from redcat.cannibalization.summary import estimate_all
 
     if world_name == "moderate":

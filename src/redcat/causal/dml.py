@@ -40,6 +40,7 @@ from ._checks import (
 )
 from ._design import design_matrix
 from ._quiet import quiet
+from .learners import ExposureRegressor
 from .result import CausalResult, Influence, normal_ci
 
 logger = logging.getLogger(__name__)
@@ -99,6 +100,27 @@ def _learner_params(learner_params: Mapping[str, Any] | None, seed: int) -> tupl
     g = {**DEFAULT_LEARNER_PARAMS, "random_state": seed, **g_over}
     m = {**DEFAULT_LEARNER_PARAMS, "random_state": seed, **m_over}
     return g, m
+
+
+def _outcome_learner(
+    params: dict[str, Any],
+    offset: str | None,
+    covariates: list[str],
+    groups: dict[str, list[int]],
+    y: np.ndarray,
+) -> LGBMRegressor | ExposureRegressor:
+    """LightGBM's regressor, or the exposure-offset Poisson one when `offset` names a covariate."""
+    if offset is None:
+        return LGBMRegressor(**params)
+    if groups[offset] != [max(max(g) for g in groups.values())]:
+        raise ValueError(f"outcome_offset '{offset}' must be one numeric column, not a category")
+    if np.any(y < 0):
+        raise ValueError(
+            f"outcome_offset needs a non-negative outcome (Poisson log link); "
+            f"{int((y < 0).sum())} rows are negative"
+        )
+    params = {k: v for k, v in params.items() if k != "objective"}
+    return ExposureRegressor(offset_index=-1, lgbm_params=params)
 
 
 def _splits_key(smpls: list) -> str:
@@ -261,6 +283,7 @@ def att_dml(
     categorical: Iterable[str] | None = None,
     cluster: str | None = None,
     n_jobs: int = 1,
+    outcome_offset: str | None = None,
     _splits: tuple[list, list | None] | None = None,
     _propensity: np.ndarray | None = None,
 ) -> CausalResult:
@@ -282,6 +305,10 @@ def att_dml(
     learner_params : overrides of `DEFAULT_LEARNER_PARAMS`, shared or {"ml_g": .., "ml_m": ..}.
     n_jobs : folds fitted in parallel (joblib processes); 1 (default) suits shared machines
         and test runners that already run in parallel.
+    outcome_offset : optional numeric covariate holding a log exposure (e.g. log reads): the
+        outcome models become Poisson LightGBM with that offset (`ExposureRegressor`), so
+        predictions scale with exposure beyond the range trees can reach. The outcome must be
+        non-negative.
     seed : seeds the folds (numpy's global state is restored afterwards) and the learners;
         the same seed gives the same result.
 
@@ -299,7 +326,14 @@ def att_dml(
     )
     g_params, m_params = _learner_params(learner_params, seed)
 
+    if outcome_offset is not None and outcome_offset not in covariates:
+        raise ValueError(f"outcome_offset '{outcome_offset}' is not among the covariates")
+    if outcome_offset is not None:
+        # The offset goes last, so that a sensitivity benchmark dropping another covariate
+        # (which refits on fewer columns) still finds it in the last column.
+        covariates = [c for c in covariates if c != outcome_offset] + [outcome_offset]
     x, groups = design_matrix(df, covariates, categorical)
+    ml_g = _outcome_learner(g_params, outcome_offset, covariates, groups, y)
     x_names = [f"x{i}" for i in range(x.shape[1])]
     frame = pd.DataFrame(x.to_numpy(dtype=float), columns=x_names)
     frame["_y"], frame["_d"] = y, d
@@ -319,7 +353,7 @@ def att_dml(
         )
         model = DoubleMLIRM(
             data,
-            ml_g=LGBMRegressor(**g_params),
+            ml_g=ml_g,
             ml_m=LGBMClassifier(**m_params),
             n_folds=n_folds,
             n_rep=n_rep,
@@ -378,6 +412,7 @@ def att_dml(
         "design_columns": list(x.columns),
         "design_groups": groups,
         "learner_params": {"ml_g": g_params, "ml_m": m_params},
+        "outcome_offset": outcome_offset,
         "library_warnings": library_warnings,
     }
     influence = Influence(

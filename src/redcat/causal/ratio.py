@@ -167,6 +167,7 @@ def att_dml_ratio(
     categorical: Iterable[str] | None = None,
     cluster: str | None = None,
     n_jobs: int = 1,
+    outcome_offset: str | None = None,
 ) -> CausalResult:
     """The ratio scale·ATT(outcome_num)/ATT(outcome_den) (default −in-app/off-site).
 
@@ -185,6 +186,7 @@ def att_dml_ratio(
         categorical=categorical,
         cluster=cluster,
         n_jobs=n_jobs,
+        outcome_offset=outcome_offset,
     )
     if outcome_num == outcome_den:
         raise ValueError(f"outcome_num and outcome_den are the same column '{outcome_num}'")

@@ -74,10 +74,18 @@ def _benchmarks(
     """Each observed covariate's strength as if it were the hidden confounder (refits the
     nuisance models without it), and whether a confounder that strong would erase the effect."""
     groups = result.diagnostics.get("design_groups", {})
+    offset = result.diagnostics.get("outcome_offset")
     rows = []
     for covariate in covariates:
         if covariate not in groups:
             raise ValueError(f"benchmark covariate '{covariate}' was not a covariate of the fit")
+        if covariate == offset:
+            # The outcome model scales its predictions by this covariate (the last column);
+            # a refit without it would take another column for the exposure.
+            raise ValueError(
+                f"benchmark covariate '{covariate}' is the fit's exposure offset "
+                "(outcome_offset): it cannot be dropped for a benchmark"
+            )
         x_names = [f"x{i}" for i in groups[covariate]]
         with quiet(logger, "doubleml"):
             row = model.sensitivity_benchmark(benchmarking_set=x_names).iloc[0]
