@@ -260,6 +260,12 @@ def note_level(c: Cannibalization) -> HtmlFragment:
         n_linked=counts["linked"],
         n_comparison=counts["comparison"],
     )
+    offset = note.inapp.diagnostics.get("outcome_offset")
+    caption += " " + (
+        t("cannib.caption.outcome_offset", lang, signal=t(f"cannib.signal.{offset}", lang))
+        if offset
+        else t("cannib.caption.no_outcome_offset", lang)
+    )
     return _section(
         t("cannib.section.note_level", lang), table_html(pd.DataFrame(rows)), caption=caption
     )

@@ -262,6 +262,16 @@ CANNIBALIZATION_TEXT: dict[str, dict[str, str]] = {
         "zh": "双重稳健 DML（LightGBM，交叉拟合，按商家聚类），对象为 {n_linked:,} 篇挂链笔记与 {n_comparison:,} 篇未挂链笔记（可挂链但未挂链的笔记，加上未入驻商家笔记的随机样本：后者倾向得分近 0，只帮助结果模型）；站外 GMV 已按回传延迟加权补全。",
         "en": "Doubly robust DML (LightGBM, cross-fitted, clustered by merchant) on {n_linked:,} linked notes and {n_comparison:,} unlinked notes (those that could have been linked but were not, plus a random sample of notes of merchants not enrolled: their propensity is near 0 and they only inform the outcome model); off-site GMV is weighted up for orders not yet reported back.",
     },
+    "cannib.caption.outcome_offset": {
+        "zh": "结果模型为 LightGBM 泊松回归，以笔记前 H 小时的{signal}为曝光量（对数偏移）：模型学的是每单位曝光的 GMV，爆款笔记的 GMV 随曝光等比放大，不被树模型压低。",
+        "en": "The outcome models are Poisson LightGBM with the note's {signal} of the first H hours as exposure (a log offset): they learn GMV per unit of exposure, so a viral note's GMV scales with its reach instead of being capped by the trees.",
+    },
+    "cannib.caption.no_outcome_offset": {
+        "zh": "结果模型为 LightGBM 泊松回归；早期阅读与曝光未通过挂链偏移检验，未用作曝光量。",
+        "en": "The outcome models are Poisson LightGBM; early reads and impressions did not pass the link-shift test, so no exposure offset is used.",
+    },
+    "cannib.signal.early_reads": {"zh": "阅读量", "en": "reads"},
+    "cannib.signal.early_impressions": {"zh": "曝光量", "en": "impressions"},
     "cannib.caption.event_study": {
         "zh": "Callaway–Sant'Anna 事件研究，相对上线前水平；入驻前各周应接近 0。联合预趋势检验 p = {p:.2f}。",
         "en": "Callaway–Sant'Anna event study, relative to each merchant's pre-launch level; weeks before enrolment should sit near 0. Joint pre-trend test p = {p:.2f}.",
