@@ -114,3 +114,19 @@ def test_sensitivity_benchmarks_keep_the_offset_in_place():
     assert bench["covariate"] == "x2" and abs(bench["delta_theta"]) < abs(result.estimate)
     with pytest.raises(ValueError, match="exposure offset"):
         sensitivity_to_hidden_confounder(result, benchmark_covariates=["log_e"])
+
+
+def test_quality_benchmark_keeps_the_offset():
+    """The note-level 'early signals as if hidden' benchmark drops the early signals but not
+    the exposure offset, which the refit still reads from the last column."""
+    from redcat.cannibalization.robustness import _quality_benchmark
+
+    df, _ = exposure_world(0, n=2000)
+    result = att_dml(
+        df, "y", "d", ["x1", "x2", "log_e"], n_folds=3, n_rep=1, learner_params=POISSON,
+        outcome_offset="log_e",
+    )  # fmt: skip
+    quality = _quality_benchmark(result, ["x2", "log_e"])
+    assert quality["covariates"] == ["x2"]
+    low, high = quality["theta_bounds"]
+    assert low < result.estimate < high

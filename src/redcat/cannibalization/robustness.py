@@ -184,7 +184,12 @@ def hidden_confounder(
 
 
 def _quality_benchmark(result: CausalResult, early: list[str]) -> dict:
-    """Strength of the early signals as a group, as if hidden, and the bounds it implies."""
+    """Strength of the early signals as a group, as if hidden, and the bounds it implies.
+
+    The outcome models' exposure offset (note_level.EXPOSURE_OFFSETS) stays in the refit: it is
+    the outcome's scale, and the refit reads it from the last column (see `att_dml`).
+    """
+    early = [c for c in early if c != result.diagnostics.get("outcome_offset")]
     groups = result.diagnostics.get("design_groups", {})
     columns = [f"x{i}" for c in early for i in groups.get(c, [])]
     model = result.model
