@@ -567,3 +567,37 @@ def test_the_dask_cut_keeps_the_round_lightgbm_early_stopping_keeps(study):
         record = stopped.best_score["valid_0"][extra["metric"]]
         assert losses[stopped.best_iteration - 1] == pytest.approx(record, rel=1e-7)
         assert early_stopping_round(losses, 20) == stopped.best_iteration
+
+
+# --- issue 3's bars on a world of the default size ------------------------------------------------
+@pytest.mark.slow
+def test_bars_on_a_default_size_world(tmp_path_factory):
+    """Issue 3's bars on a 100,000-note world (the default size) of another seed than the
+    report's: test AUC within 0.02 of the oracle's; calibration error ≤ 0.01 read against the
+    true probabilities (the outcome-based ECE of ~15,000 test notes has a noise floor of ~0.007
+    and the true probabilities themselves score 0.006-0.013 on it, see
+    benchmarks/bench_conversion.py); LightGBM beats the prior rate and the logistic regression
+    on AUC and log loss. Measured (seed 1): AUC 0.8805 vs oracle 0.8866, ECE vs truth 0.0075,
+    log loss 0.4276 vs logistic 0.4463."""
+    from redcat.data import load_dataset
+    from redcat.modeling.oracle import load_note_truth
+    from redcat.notebook import resolve_as_of
+    from redcat.simulate import WorldConfig, simulate_world, write_world
+
+    folder = tmp_path_factory.mktemp("bars") / "world"
+    write_world(simulate_world(WorldConfig(notes=100_000, seed=1)), folder)
+    big = load_dataset(folder)
+    result = run_conversion_study(
+        big,
+        as_of=resolve_as_of("", big),
+        window_days=W,
+        horizon_hours=H,
+        seed=1,
+        note_truth=load_note_truth(folder, W),
+    )
+    auc = result.metric(MODEL, "auc")
+    assert result.metric(ORACLE, "auc") - auc <= 0.02
+    assert result.ece_check["ece_vs_truth"] <= 0.01
+    for baseline in (PRIOR, LOGISTIC):
+        assert auc > result.metric(baseline, "auc")
+        assert result.metric(MODEL, "logloss") < result.metric(baseline, "logloss")
