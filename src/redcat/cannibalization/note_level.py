@@ -15,19 +15,23 @@ Design (see `frames` and `controls` for the pieces):
 
 Measured on simulated worlds (benchmarks/bench_cannibalization_truth.py, 7 scenarios, with
 6,000 sampled comparison notes of unenrolled merchants). Default world (100,000 notes,
-non-linear buying), 40 seeds 1000-1039, where links are chosen on observables: 95% coverage
-0.875-1.00 for the three note keys (in-app 0.90-1.00, off-site 0.875-1.00, ratio 0.90-1.00),
-in-app half-widths 126-220 ¥. |bias| is under a quarter of the half-width for off-site
-everywhere and for in-app under weak selection (+12 ± 19 ¥); under strong selection the mean
-in-app error is -55 ± 86 ¥ against a quarter half-width of 54, its median +58: one world
-(seed 1027, in-app -3,230, CI -9,456 to 2,996: a viral control note weighted 26 times) moves
-the mean by 80, so 40 worlds cannot settle it. The ratio misses the quarter in three of six
-scenarios by less than two Monte Carlo SEs. At 30,000 notes half-widths were about 1.5x wider
-and in the log-linear world (nonlinear_buying = 0, 30,000 notes) coverage was 95-100%. Under
-hidden confounding the estimates are biased (in-app +118 ¥, coverage 40%), as they must be;
-the pre-link placebo flags them as fragile (robustness.placebo_outcome) in 100% of those
-worlds at 100,000 notes (50-55% at 30,000 notes, where pre-link orders are too few), with
-5-10% false flags where links are chosen on observables.
+non-linear buying), 40 seeds 1000-1039, outcome models with the exposure offset, where links
+are chosen on observables: |bias| under a quarter of the half-width in every cell but one
+(in-app +9 ± 11 ¥ under weak selection, +27 ± 24 ¥ under strong against quarter half-widths
+of 26-50; off-site +4 to +9; the ratio -0.15 ± 0.09 in strong_strong against 0.12, -0.08 over
+the worlds where it is identified); 95% coverage 0.85-1.00 (in-app 0.875-1.00, off-site
+0.85-1.00, ratio 0.85-0.975). Under weak selection the intervals are conservative (errors
+spread 0.5-0.86 standard errors; off-site 40 of 40 covered): the influence-function variance
+is that of the population ATT and counts how much the link's effect varies between notes,
+which the truth, the average over the linked notes at hand, does not. Under strong selection
+they are about right (errors spread 0.95-1.13 SE) with a small upward in-app error (median
++41 ¥), and the ratio's coverage is 0.85. Before the offset, one world (none_strong, seed
+1027) had in-app -3,230 (CI -9,456 to 2,996) from one viral comparison note weighted 16
+times; it is -297 (CI -975 to 380) with it. At 30,000 notes half-widths were about 1.5x
+wider. Under hidden confounding the estimates are biased (in-app +130 ¥, coverage 38%), as
+they must be; the pre-link placebo flags them as fragile (robustness.placebo_outcome) in 100%
+of those worlds at 100,000 notes (50-55% at 30,000 notes, where pre-link orders are too few),
+with 5-10% false flags where links are chosen on observables.
 """
 
 from __future__ import annotations
