@@ -65,6 +65,7 @@ from redcat.cannibalization.merchant_level import (
 )
 from redcat.cannibalization.note_level import CLUSTER, OUTCOME_LEARNER, NoteLevelResult
 from redcat.cannibalization.threshold import ThresholdResult
+from redcat.causal._cluster_variance import fast_cluster_variance
 from redcat.causal._quiet import quiet
 from redcat.causal.did import staggered_did
 from redcat.causal.dml import att_dml
@@ -193,7 +194,7 @@ def _quality_benchmark(result: CausalResult, early: list[str]) -> dict:
     groups = result.diagnostics.get("design_groups", {})
     columns = [f"x{i}" for c in early for i in groups.get(c, [])]
     model = result.model
-    with quiet(log, "doubleml"):
+    with quiet(log, "doubleml"), fast_cluster_variance():
         row = model.sensitivity_benchmark(benchmarking_set=columns).iloc[0]
         cf_y = min(max(float(row["cf_y"]), 0.0), 0.9999)
         cf_d = min(max(float(row["cf_d"]), 0.0), 0.9999)

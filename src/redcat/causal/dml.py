@@ -38,6 +38,7 @@ from ._checks import (
     require_int,
     require_numeric,
 )
+from ._cluster_variance import fast_cluster_variance
 from ._design import design_matrix
 from ._quiet import quiet
 from .learners import ExposureRegressor
@@ -342,7 +343,7 @@ def att_dml(
         frame["_cluster"] = pd.factorize(df[cluster])[0]
         cluster_cols = "_cluster"
 
-    with quiet(logger, "doubleml") as library_warnings:
+    with quiet(logger, "doubleml") as library_warnings, fast_cluster_variance():
         data = DoubleMLData(
             frame,
             y_col="_y",

@@ -28,6 +28,7 @@ import numpy as np
 from doubleml import DoubleMLIRM
 
 from ._checks import as_list
+from ._cluster_variance import fast_cluster_variance
 from ._quiet import quiet
 from .result import CausalResult
 
@@ -51,7 +52,7 @@ def _check_fraction(value: float, name: str, low: float = 0.0, high: float = 1.0
 
 def _bounds(model: DoubleMLIRM, cf_y: float, cf_d: float, rho: float) -> dict[str, float]:
     """Bounds on the estimate, and their 95% interval, under one confounder strength."""
-    with quiet(logger, "doubleml"):
+    with quiet(logger, "doubleml"), fast_cluster_variance():
         model.sensitivity_analysis(cf_y=cf_y, cf_d=cf_d, rho=rho, level=0.95, null_hypothesis=0.0)
     params = model.sensitivity_params
 
@@ -87,7 +88,7 @@ def _benchmarks(
                 "(outcome_offset): it cannot be dropped for a benchmark"
             )
         x_names = [f"x{i}" for i in groups[covariate]]
-        with quiet(logger, "doubleml"):
+        with quiet(logger, "doubleml"), fast_cluster_variance():
             row = model.sensitivity_benchmark(benchmarking_set=x_names).iloc[0]
         strength = {
             "cf_y": min(max(float(row["cf_y"]), 0.0), 0.9999),
