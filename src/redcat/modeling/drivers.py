@@ -99,7 +99,7 @@ def partial_dependence(
             {
                 "feature": feature,
                 "value": value,
-                "p_offsite": float(model.predict(probe, publish_time)["p_offsite"].mean()),
+                "p_offsite": float(model.probability(probe, publish_time).mean()),
             }
         )
     return pd.DataFrame(rows)
@@ -153,8 +153,8 @@ def driver_effects(
                 "kind": kind,
                 "low": low,
                 "high": high,
-                "p_low": float(model.predict(probe_low, publish_time)["p_offsite"].mean()),
-                "p_high": float(model.predict(probe_high, publish_time)["p_offsite"].mean()),
+                "p_low": float(model.probability(probe_low, publish_time).mean()),
+                "p_high": float(model.probability(probe_high, publish_time).mean()),
             }
         )
     return pd.DataFrame(rows, columns=["feature", "kind", "low", "high", "p_low", "p_high"])

@@ -79,6 +79,14 @@ class ConversionModel:
         gmv = self.gmv_scale * raw_gmv
         return pd.DataFrame({"p_offsite": p, "expected_offsite_gmv": gmv}, index=features.index)
 
+    def probability(
+        self, features: pd.DataFrame, publish_time: pd.Series | None = None
+    ) -> np.ndarray:
+        """Calibrated P(at least one off-site order) alone: `predict` without the GMV booster,
+        for the many what-if predictions of partial dependence (on this machine, local)."""
+        raw_p = self.classifier.predict(self.check_features(features))
+        return self.calibrator.apply(raw_p, self.calendar(publish_time))
+
     def contributions(self, features: pd.DataFrame) -> pd.DataFrame:
         """LightGBM's own per-note contributions to the log-odds (before calibration).
 
