@@ -886,6 +886,7 @@ def appendix(s: Summary) -> HtmlFragment:
         t("sum.app.def.ratio", lang),
         t("sum.app.def.merchant", lang),
         t("sum.app.def.interval", lang),
+        t("sum.app.def.interval_checked", lang),
         t("sum.app.delay", lang),
     ]
     designs_text = [
