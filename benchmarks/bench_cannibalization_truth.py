@@ -33,8 +33,9 @@ the outcome models' exposure offset: in-app -3,230, 95% CI -9,456 to 2,996, from
 control note weighted 16 times), which moves a 40-world mean by 80. Beside coverage, `z_sd`
 is the spread of the errors in standard errors (1 when the intervals are as wide as the
 estimates really vary), and `bias_identified` the ratio's bias over the worlds where its
-interval is bounded (elsewhere the report says it cannot be pinned down). `--summarize A.json B.json` prints the summary of earlier runs together
-(e.g. seeds 1000-1019 and 1020-1039) without running anything.
+interval is bounded (elsewhere the report says it cannot be pinned down). `--summarize
+A.json B.json` prints the summary of earlier runs together (e.g. seeds 1000-1019 and
+1020-1039) without running anything.
 """
 
 from __future__ import annotations

@@ -35,6 +35,14 @@ def exposure_world(seed: int, n: int = 4000) -> tuple[pd.DataFrame, float]:
     return frame, float(tau[d == 1].mean())
 
 
+def offset_fit(df: pd.DataFrame):
+    """The exposure world's ATT with log exposure as the outcome models' offset."""
+    return att_dml(
+        df, "y", "d", ["x1", "x2", "log_e"], n_folds=3, n_rep=1, learner_params=POISSON,
+        outcome_offset="log_e",
+    )  # fmt: skip
+
+
 def test_exposure_regressor_scales_beyond_the_training_range():
     """Trained on exposures up to e^8, asked at e^10 with the same traits: the offset model
     predicts ~e^2 ≈ 7.4× what it predicts at e^8 (within 10%), plain trees stay flat."""
@@ -105,10 +113,7 @@ def test_sensitivity_benchmarks_keep_the_offset_in_place():
     (the refit's outcome model is still right: the benchmark's estimate moves by less than the
     effect); benchmarking the offset itself is refused with a clear message."""
     df, _ = exposure_world(0, n=2000)
-    result = att_dml(
-        df, "y", "d", ["x1", "x2", "log_e"], n_folds=3, n_rep=1, learner_params=POISSON,
-        outcome_offset="log_e",
-    )  # fmt: skip
+    result = offset_fit(df)
     checked = sensitivity_to_hidden_confounder(result, benchmark_covariates=["x2"])
     (bench,) = checked.diagnostics["benchmarks"]
     assert bench["covariate"] == "x2" and abs(bench["delta_theta"]) < abs(result.estimate)
@@ -122,10 +127,7 @@ def test_quality_benchmark_keeps_the_offset():
     from redcat.cannibalization.robustness import _quality_benchmark
 
     df, _ = exposure_world(0, n=2000)
-    result = att_dml(
-        df, "y", "d", ["x1", "x2", "log_e"], n_folds=3, n_rep=1, learner_params=POISSON,
-        outcome_offset="log_e",
-    )  # fmt: skip
+    result = offset_fit(df)
     quality = _quality_benchmark(result, ["x2", "log_e"])
     assert quality["covariates"] == ["x2"]
     low, high = quality["theta_bounds"]

@@ -68,8 +68,8 @@ def as_of(data):
     return resolve_as_of("", data)
 
 
-@pytest.fixture(scope="module")
-def study(world, data, as_of):
+def _study_with_oracle(folder: Path, data, as_of, seed: int):
+    """The conversion study of a simulated world, with its true probabilities as the oracle."""
     from redcat.modeling.oracle import load_note_truth
 
     return run_conversion_study(
@@ -77,9 +77,14 @@ def study(world, data, as_of):
         as_of=as_of,
         window_days=W,
         horizon_hours=H,
-        seed=0,
-        note_truth=load_note_truth(world, W),
+        seed=seed,
+        note_truth=load_note_truth(folder, W),
     )
+
+
+@pytest.fixture(scope="module")
+def study(world, data, as_of):
+    return _study_with_oracle(world, data, as_of, seed=0)
 
 
 # --- targets and maturity ------------------------------------------------------------------------
@@ -580,21 +585,13 @@ def test_bars_on_a_default_size_world(tmp_path_factory):
     on AUC and log loss. Measured (seed 1): AUC 0.8805 vs oracle 0.8866, ECE vs truth 0.0075,
     log loss 0.4276 vs logistic 0.4463."""
     from redcat.data import load_dataset
-    from redcat.modeling.oracle import load_note_truth
     from redcat.notebook import resolve_as_of
     from redcat.simulate import WorldConfig, simulate_world, write_world
 
     folder = tmp_path_factory.mktemp("bars") / "world"
     write_world(simulate_world(WorldConfig(notes=100_000, seed=1)), folder)
     big = load_dataset(folder)
-    result = run_conversion_study(
-        big,
-        as_of=resolve_as_of("", big),
-        window_days=W,
-        horizon_hours=H,
-        seed=1,
-        note_truth=load_note_truth(folder, W),
-    )
+    result = _study_with_oracle(folder, big, resolve_as_of("", big), seed=1)
     auc = result.metric(MODEL, "auc")
     assert result.metric(ORACLE, "auc") - auc <= 0.02
     assert result.ece_check["ece_vs_truth"] <= 0.01

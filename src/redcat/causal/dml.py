@@ -106,14 +106,14 @@ def _learner_params(learner_params: Mapping[str, Any] | None, seed: int) -> tupl
 def _outcome_learner(
     params: dict[str, Any],
     offset: str | None,
-    covariates: list[str],
     groups: dict[str, list[int]],
     y: np.ndarray,
 ) -> LGBMRegressor | ExposureRegressor:
-    """LightGBM's regressor, or the exposure-offset Poisson one when `offset` names a covariate."""
+    """LightGBM's regressor, or the exposure-offset Poisson one reading the offset from the
+    design's last column (where `att_dml` puts it)."""
     if offset is None:
         return LGBMRegressor(**params)
-    if groups[offset] != [max(max(g) for g in groups.values())]:
+    if len(groups[offset]) != 1:
         raise ValueError(f"outcome_offset '{offset}' must be one numeric column, not a category")
     if np.any(y < 0):
         raise ValueError(
@@ -327,14 +327,14 @@ def att_dml(
     )
     g_params, m_params = _learner_params(learner_params, seed)
 
-    if outcome_offset is not None and outcome_offset not in covariates:
-        raise ValueError(f"outcome_offset '{outcome_offset}' is not among the covariates")
     if outcome_offset is not None:
+        if outcome_offset not in covariates:
+            raise ValueError(f"outcome_offset '{outcome_offset}' is not among the covariates")
         # The offset goes last, so that a sensitivity benchmark dropping another covariate
         # (which refits on fewer columns) still finds it in the last column.
         covariates = [c for c in covariates if c != outcome_offset] + [outcome_offset]
     x, groups = design_matrix(df, covariates, categorical)
-    ml_g = _outcome_learner(g_params, outcome_offset, covariates, groups, y)
+    ml_g = _outcome_learner(g_params, outcome_offset, groups, y)
     x_names = [f"x{i}" for i in range(x.shape[1])]
     frame = pd.DataFrame(x.to_numpy(dtype=float), columns=x_names)
     frame["_y"], frame["_d"] = y, d

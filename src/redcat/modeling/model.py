@@ -84,8 +84,7 @@ class ConversionModel:
     ) -> np.ndarray:
         """Calibrated P(at least one off-site order) alone: `predict` without the GMV booster,
         for the many what-if predictions of partial dependence (on this machine, local)."""
-        raw_p = self.classifier.predict(self.check_features(features))
-        return self.calibrator.apply(raw_p, self.calendar(publish_time))
+        return self.calibrator.apply(self.raw_probability(features), self.calendar(publish_time))
 
     def contributions(self, features: pd.DataFrame) -> pd.DataFrame:
         """LightGBM's own per-note contributions to the log-odds (before calibration).
