@@ -165,6 +165,21 @@ def test_note_frame_keeps_notes_that_could_be_linked_and_drops_late_links(tables
     assert everyone.frame.loc["N3", "linked"] == 0 and everyone.frame.loc["N3", "late_linked"] == 1
 
 
+def test_outcome_pool_holds_the_unsampled_notes_and_leaves_the_sample_alone(tables):
+    """N4 (before enrolment) and N5 (not enrolled) could not be linked; one is sampled as a
+    comparison note, the other goes to the outcome model's pool. The sample, placebo windows
+    included, is the same with or without the pool."""
+    plain = _note_frame(tables, population="all", extra_controls=1)
+    pooled = _note_frame(tables, population="all", extra_controls=1, with_outcome_pool=True)
+    pd.testing.assert_frame_equal(plain.frame, pooled.frame)
+    sampled = set(plain.frame.index) & {"N4", "N5"}
+    assert len(sampled) == 1
+    assert set(pooled.outcome_pool.index) == {"N4", "N5"} - sampled
+    assert (pooled.outcome_pool["linked"] == 0).all() and pooled.counts["outcome_pool"] == 1
+    assert list(pooled.outcome_pool.columns) == list(pooled.frame.columns)
+    assert plain.outcome_pool.empty
+
+
 def test_outcomes_count_orders_in_the_window_only(tables):
     f = _note_frame(tables).frame
     assert f.loc["N1", "inapp_gmv"] == pytest.approx(100.0)  # not the order at +14 d, nor before

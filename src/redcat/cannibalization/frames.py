@@ -121,6 +121,10 @@ class NoteFrame:
     # Notes linked after H, left out of `frame` (late_links="drop") but built alike: the
     # pre-link placebo counts them among the linked notes (all they sold came before the link).
     late_linked_set_apart: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # With population="all", extra_controls and with_outcome_pool: the notes of merchants not
+    # enrolled that were not sampled into `frame`, for the outcome model alone (att_dml's
+    # outcome_pool).
+    outcome_pool: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def n_linked(self) -> int:
@@ -147,6 +151,7 @@ def build_note_frame(
     late_links: str = "drop",
     extra_controls: int | None = None,
     seed: int = 0,
+    with_outcome_pool: bool = False,
 ) -> NoteFrame:
     """The note-level frame: treatment, outcomes in W, pre-link covariates and early signals."""
     if population not in POPULATIONS:
@@ -181,11 +186,14 @@ def build_note_frame(
             keep[others] = False
             keep[chosen] = True
         counts["extra_controls"] = int(min(others.size, extra_controls))
+    # The notes not sampled, built alike for the outcome model's pool (NoteFrame.outcome_pool).
+    pooled = ~keep & (population == "all") & with_outcome_pool
+    keep |= pooled
     if late_links == "drop":
         # Built like the others, then set apart: the pre-link placebo uses them.
-        counts["late_linked_dropped"] = int((keep & late).sum())
+        counts["late_linked_dropped"] = int((keep & ~pooled & late).sum())
     notes = notes[keep].reset_index(drop=True)
-    linked, late = linked[keep], late[keep]
+    linked, late, pooled = linked[keep], late[keep], pooled[keep]
     enrolled = notes["merchant_id"].map(merchants["enrolled_date"])
 
     frame = pd.DataFrame(index=pd.Index(notes["note_id"].astype(str), name="note_id"))
@@ -209,7 +217,12 @@ def build_note_frame(
     )
     for col in outcomes.columns:
         frame[col] = outcomes[col].to_numpy()
-    placebo_hours = placebo_windows(frame["link_hours"].to_numpy(), horizon_hours, seed)
+    # The sample's windows alone: pool notes take no part in the placebo, and the draws for
+    # the sample stay the same with or without a pool.
+    placebo_hours = np.full(len(frame), np.nan)
+    placebo_hours[~pooled] = placebo_windows(
+        frame["link_hours"].to_numpy()[~pooled], horizon_hours, seed
+    )
     frame[PLACEBO_WINDOW] = placebo_hours
     bought = early_purchases(
         notes,
@@ -257,6 +270,11 @@ def build_note_frame(
     )
     frame["price_band"] = price_band(notes["price"]).to_numpy()
 
+    # Pool notes were never linked in their window (their merchant had not enrolled by H), and
+    # any linked later are left out, as the sample's are.
+    pool = frame[pooled & ~late]
+    frame, linked, late = frame[~pooled], linked[~pooled], late[~pooled]
+    counts["outcome_pool"] = len(pool)
     set_apart = frame.iloc[:0]
     if late_links == "drop":
         set_apart, frame = frame[late], frame[~late]
@@ -285,6 +303,7 @@ def build_note_frame(
         as_of=as_of,
         counts=counts,
         late_linked_set_apart=set_apart,
+        outcome_pool=pool,
     )
 
 

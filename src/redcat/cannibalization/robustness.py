@@ -70,7 +70,7 @@ from redcat.causal._quiet import quiet
 from redcat.causal.did import staggered_did
 from redcat.causal.dml import att_dml
 from redcat.causal.result import CausalResult, not_estimated
-from redcat.causal.sensitivity import sensitivity_to_hidden_confounder
+from redcat.causal.sensitivity import refuse_pooled_refit, sensitivity_to_hidden_confounder
 
 log = logging.getLogger(__name__)
 
@@ -190,6 +190,7 @@ def _quality_benchmark(result: CausalResult, early: list[str]) -> dict:
     The outcome models' exposure offset (note_level.EXPOSURE_OFFSETS) stays in the refit: it is
     the outcome's scale, and the refit reads it from the last column (see `att_dml`).
     """
+    refuse_pooled_refit(result)
     early = [c for c in early if c != result.diagnostics.get("outcome_offset")]
     groups = result.diagnostics.get("design_groups", {})
     columns = [f"x{i}" for c in early for i in groups.get(c, [])]

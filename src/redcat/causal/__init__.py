@@ -1,7 +1,9 @@
 """Causal estimators for the cannibalization question, all returning one `CausalResult`.
 
 - `att_dml`: average effect on the treated, doubly robust and cross-fitted (DoubleML IRM,
-  ATTE score, regularized LightGBM); `att_dml_ratio` / `ratio_of_effects`: the ratio of two such
+  ATTE score, regularized LightGBM; optionally an exposure offset for money outcomes and an
+  `outcome_pool` of units that could never be treated, which train the untreated-outcome
+  model alone); `att_dml_ratio` / `ratio_of_effects`: the ratio of two such
   effects on the same units with a delta-method interval;
   `sensitivity_to_hidden_confounder`: how strong a hidden confounder would have to be to erase it.
 - `staggered_did`: Callaway–Sant'Anna staggered DiD (csdid) with event study, pre-trend test and

@@ -40,6 +40,7 @@ from ._checks import (
 )
 from ._cluster_variance import fast_cluster_variance
 from ._design import design_matrix
+from ._outcome_pool import pooled_untreated_predictions
 from ._quiet import quiet
 from .learners import ExposureRegressor
 from .result import CausalResult, Influence, normal_ci
@@ -250,6 +251,30 @@ def _validate(
     return y, d
 
 
+def _validate_pool(
+    pool: pd.DataFrame,
+    outcome: str,
+    treatment: str,
+    covariates: list[str],
+    cluster: str | None,
+) -> np.ndarray:
+    """The outcome pool's outcome, after checking it has what the sample has."""
+    if not isinstance(pool, pd.DataFrame):
+        raise TypeError(f"outcome_pool must be a pandas DataFrame, got {type(pool).__name__}")
+    require_columns(pool, [outcome], "outcome_pool outcome")
+    require_columns(pool, covariates, "outcome_pool covariate")
+    if cluster is not None:
+        require_columns(pool, [cluster], "outcome_pool cluster")
+        if pool[cluster].isna().any():
+            raise ValueError(f"outcome_pool: cluster column '{cluster}' has missing values")
+    if treatment in pool.columns and pool[treatment].fillna(0).astype(float).ne(0).any():
+        raise ValueError(
+            f"outcome_pool: '{treatment}' is 1 for {int(pool[treatment].eq(1).sum())} rows; "
+            "the pool holds untreated units only"
+        )
+    return require_numeric(pool, outcome, "outcome_pool outcome")
+
+
 def _clip_threshold(trim: float | tuple[float, float]) -> float:
     """DoubleML clips propensities symmetrically: accept 0.01 or (0.01, 0.99)."""
     if isinstance(trim, (tuple, list)) and len(trim) == 2:
@@ -285,6 +310,7 @@ def att_dml(
     cluster: str | None = None,
     n_jobs: int = 1,
     outcome_offset: str | None = None,
+    outcome_pool: pd.DataFrame | None = None,
     _splits: tuple[list, list | None] | None = None,
     _propensity: np.ndarray | None = None,
 ) -> CausalResult:
@@ -310,6 +336,14 @@ def att_dml(
         outcome models become Poisson LightGBM with that offset (`ExposureRegressor`), so
         predictions scale with exposure beyond the range trees can reach. The outcome must be
         non-negative.
+    outcome_pool : optional untreated units outside the sample (same outcome, covariate and
+        cluster columns; a treatment column, if present, must be 0): units that could not have
+        been treated, which show the untreated-outcome model g0 what outcomes look like
+        without treatment. In each cross-fitting fold g0 is fitted on the fold's untreated
+        training units plus the pool (less the pool units of clusters held out in that fold)
+        and predicts the held-out units; the pool is never predicted and enters neither the
+        propensity model nor the score. Only g0 uses it: it is the one nuisance of the ATT
+        that untreated units alone inform.
     seed : seeds the folds (numpy's global state is restored afterwards) and the learners;
         the same seed gives the same result.
 
@@ -333,14 +367,28 @@ def att_dml(
         # The offset goes last, so that a sensitivity benchmark dropping another covariate
         # (which refits on fewer columns) still finds it in the last column.
         covariates = [c for c in covariates if c != outcome_offset] + [outcome_offset]
-    x, groups = design_matrix(df, covariates, categorical)
+    y_pool = None
+    if outcome_pool is not None:
+        y_pool = _validate_pool(outcome_pool, outcome, treatment, covariates, cluster)
+        # One design over both, so one-hot columns line up.
+        both, groups = design_matrix(
+            pd.concat([df[covariates], outcome_pool[covariates]]), covariates, categorical
+        )
+        x, x_pool = both.iloc[: len(df)], both.iloc[len(df) :]
+    else:
+        x, groups = design_matrix(df, covariates, categorical)
     ml_g = _outcome_learner(g_params, outcome_offset, groups, y)
     x_names = [f"x{i}" for i in range(x.shape[1])]
     frame = pd.DataFrame(x.to_numpy(dtype=float), columns=x_names)
     frame["_y"], frame["_d"] = y, d
     cluster_cols = None
+    pool_clusters = None
     if cluster is not None:
-        frame["_cluster"] = pd.factorize(df[cluster])[0]
+        if outcome_pool is not None:
+            codes = pd.factorize(pd.concat([df[cluster], outcome_pool[cluster]]))[0]
+            frame["_cluster"], pool_clusters = codes[: len(df)], codes[len(df) :]
+        else:
+            frame["_cluster"] = pd.factorize(df[cluster])[0]
         cluster_cols = "_cluster"
 
     with quiet(logger, "doubleml") as library_warnings, fast_cluster_variance():
@@ -367,18 +415,33 @@ def att_dml(
                 model.draw_sample_splitting()
         else:
             model.set_sample_splitting(*_splits)
-        external = None
+        external: dict[str, np.ndarray] = {}
         if _propensity is not None:
             # The propensity model does not depend on the outcome: reuse it across outcomes.
-            external = {"_d": {"ml_m": _propensity}}
+            external["ml_m"] = _propensity
+        if outcome_pool is not None:
+            external["ml_g0"] = pooled_untreated_predictions(
+                ml_g,
+                x.to_numpy(dtype=float),
+                y,
+                d,
+                model.smpls,
+                x_pool.to_numpy(dtype=float),
+                y_pool,
+                clusters=frame["_cluster"].to_numpy() if cluster else None,
+                pool_clusters=pool_clusters,
+            )
         model.fit(
             n_jobs_cv=n_jobs if n_jobs > 1 else None,
             store_predictions=True,
-            external_predictions=external,
+            external_predictions={"_d": external} if external else None,
         )
         ci = model.confint(level=0.95)
-        # With reused propensities DoubleML has no targets for ml_m: evaluate the outcome models.
-        rmse = model.evaluate_learners(None if _propensity is None else ["ml_g0", "ml_g1"])
+        # DoubleML has no targets for external predictions: it evaluates the learners it fitted.
+        rmse = model.evaluate_learners([k for k in ("ml_g0", "ml_g1", "ml_m") if k not in external])
+        if "ml_g0" in external:
+            untreated = external["ml_g0"][d == 0]
+            rmse["ml_g0"] = np.sqrt(np.mean((y[d == 0, None] - untreated) ** 2, axis=0))
 
     estimate, se = float(model.coef[0]), float(model.se[0])
     m_hat = model.predictions["ml_m"][:, :, 0]
@@ -414,6 +477,7 @@ def att_dml(
         "design_groups": groups,
         "learner_params": {"ml_g": g_params, "ml_m": m_params},
         "outcome_offset": outcome_offset,
+        "n_outcome_pool": 0 if outcome_pool is None else len(outcome_pool),
         "library_warnings": library_warnings,
     }
     influence = Influence(

@@ -168,6 +168,7 @@ def att_dml_ratio(
     cluster: str | None = None,
     n_jobs: int = 1,
     outcome_offset: str | None = None,
+    outcome_pool: pd.DataFrame | None = None,
 ) -> CausalResult:
     """The ratio scale·ATT(outcome_num)/ATT(outcome_den) (default −in-app/off-site).
 
@@ -187,6 +188,7 @@ def att_dml_ratio(
         cluster=cluster,
         n_jobs=n_jobs,
         outcome_offset=outcome_offset,
+        outcome_pool=outcome_pool,
     )
     if outcome_num == outcome_den:
         raise ValueError(f"outcome_num and outcome_den are the same column '{outcome_num}'")

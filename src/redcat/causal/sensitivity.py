@@ -69,11 +69,23 @@ def _bounds(model: DoubleMLIRM, cf_y: float, cf_d: float, rho: float) -> dict[st
     }
 
 
+def refuse_pooled_refit(result: CausalResult) -> None:
+    """Benchmarks refit the nuisance models through DoubleML, which knows nothing of an
+    `outcome_pool`: its short model's g0 would learn from the sample alone, and the benchmark
+    would measure the pool, not the covariate."""
+    if result.diagnostics.get("n_outcome_pool"):
+        raise ValueError(
+            "sensitivity benchmarks refit without the outcome_pool this estimate's outcome "
+            "model learned from; they are not available for pooled fits (the bounds are)"
+        )
+
+
 def _benchmarks(
     model: DoubleMLIRM, result: CausalResult, covariates: list[str]
 ) -> list[dict[str, object]]:
     """Each observed covariate's strength as if it were the hidden confounder (refits the
     nuisance models without it), and whether a confounder that strong would erase the effect."""
+    refuse_pooled_refit(result)
     groups = result.diagnostics.get("design_groups", {})
     offset = result.diagnostics.get("outcome_offset")
     rows = []
