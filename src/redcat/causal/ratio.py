@@ -59,6 +59,23 @@ def _fieller_interval(
     return roots
 
 
+def _ratio_variance(
+    a: float,
+    b: float,
+    scale: float,
+    num: tuple[np.ndarray, np.ndarray | None],
+    den: tuple[np.ndarray, np.ndarray | None],
+    clusters: np.ndarray | None,
+) -> float:
+    """Delta-method variance of scale·a/b from the two effects' influence values (and
+    pseudo-units, when the variance is the sample ATT's)."""
+
+    def combined(u: np.ndarray | None, v: np.ndarray | None) -> np.ndarray | None:
+        return None if u is None else scale * (u / b - a * v / b**2)
+
+    return variance_of_mean(combined(num[0], den[0]), clusters, combined(num[1], den[1]))
+
+
 def ratio_of_effects(
     numerator: CausalResult, denominator: CausalResult, *, scale: float = -1.0
 ) -> CausalResult:
@@ -84,6 +101,14 @@ def ratio_of_effects(
     if not (isinstance(scale, (int, float)) and math.isfinite(scale) and scale != 0):
         raise ValueError(f"scale must be a non-zero finite number, got {scale!r}")
 
+    if (f_num.extra is None) != (f_den.extra is None) or (
+        f_num.extra is not None and f_num.extra.shape != f_den.extra.shape
+    ):
+        raise ValueError(
+            "numerator and denominator use different variances (sample-ATT vs population): "
+            "fit both with the same att_dml variance"
+        )
+
     clusters = f_num.clusters
     ratios, ses, corrs, covs = [], [], [], []
     for r in range(f_num.values.shape[1]):
@@ -91,12 +116,13 @@ def ratio_of_effects(
         if b == 0:
             raise ValueError("denominator effect is exactly zero in a repetition: no ratio")
         if_a, if_b = f_num.values[:, r], f_den.values[:, r]
-        if_ratio = scale * (if_a / b - a * if_b / b**2)
+        ex_a, ex_b = (None, None) if f_num.extra is None else (f_num.extra[:, r], f_den.extra[:, r])
         ratios.append(scale * a / b)
-        ses.append(math.sqrt(variance_of_mean(if_ratio, clusters)))
-        var_a = variance_of_mean(if_a, clusters)
-        var_b = variance_of_mean(if_b, clusters)
-        cov = (variance_of_mean(if_a + if_b, clusters) - var_a - var_b) / 2
+        ses.append(math.sqrt(_ratio_variance(a, b, scale, (if_a, ex_a), (if_b, ex_b), clusters)))
+        var_a = variance_of_mean(if_a, clusters, ex_a)
+        var_b = variance_of_mean(if_b, clusters, ex_b)
+        both = None if ex_a is None else ex_a + ex_b
+        cov = (variance_of_mean(if_a + if_b, clusters, both) - var_a - var_b) / 2
         covs.append((var_a, var_b, cov))
         corrs.append(cov / math.sqrt(var_a * var_b) if var_a > 0 and var_b > 0 else float("nan"))
     estimate, se = aggregate_repetitions(np.array(ratios), np.array(ses))
@@ -169,6 +195,7 @@ def att_dml_ratio(
     n_jobs: int = 1,
     outcome_offset: str | None = None,
     outcome_pool: pd.DataFrame | None = None,
+    variance: str = "population",
 ) -> CausalResult:
     """The ratio scale·ATT(outcome_num)/ATT(outcome_den) (default −in-app/off-site).
 
@@ -189,6 +216,7 @@ def att_dml_ratio(
         n_jobs=n_jobs,
         outcome_offset=outcome_offset,
         outcome_pool=outcome_pool,
+        variance=variance,
     )
     if outcome_num == outcome_den:
         raise ValueError(f"outcome_num and outcome_den are the same column '{outcome_num}'")

@@ -58,7 +58,9 @@ class Influence:
     `values[i, r]` is unit i's influence in repetition r, scaled so that the repetition's
     estimate minus the truth is approximately `values[:, r].mean()`. `thetas[r]` are the
     per-repetition estimates. `splits_key` identifies the cross-fitting folds: two estimates can
-    be combined only when their unit index and folds agree.
+    be combined only when their unit index and folds agree. `extra[j, r]`, when present, are
+    independent pseudo-units of the same scale (each its own cluster) that add to the variance
+    but to no unit: att_dml's sample-ATT variance puts the treated units' unseen noise there.
     """
 
     values: np.ndarray
@@ -66,6 +68,7 @@ class Influence:
     index: pd.Index
     clusters: np.ndarray | None = None
     splits_key: str = ""
+    extra: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -157,14 +160,20 @@ def aggregate_repetitions(thetas: np.ndarray, ses: np.ndarray) -> tuple[float, f
     return theta, (upper - theta) / Z_95
 
 
-def variance_of_mean(influence: np.ndarray, clusters: np.ndarray | None = None) -> float:
+def variance_of_mean(
+    influence: np.ndarray, clusters: np.ndarray | None = None, extra: np.ndarray | None = None
+) -> float:
     """Variance of an estimate from its per-unit influence function: mean(IF²)/n, or with
-    clusters (integer codes) the sum of squared cluster totals over n²."""
+    clusters (integer codes) the sum of squared cluster totals over n²; independent pseudo-units
+    `extra` (see `Influence`) add their sum of squares over n²."""
     n = len(influence)
     if clusters is None:
-        return float(np.mean(influence**2) / n)
-    totals = np.bincount(clusters, weights=influence)
-    return float(np.sum(totals**2) / n**2)
+        total = float(np.sum(influence**2))
+    else:
+        total = float(np.sum(np.bincount(clusters, weights=influence) ** 2))
+    if extra is not None:
+        total += float(np.sum(np.asarray(extra) ** 2))
+    return total / n**2
 
 
 def not_estimated(design: str, reason: str) -> CausalResult:
