@@ -19,6 +19,10 @@ independent units and scaled by k, the design effect of clustering measured on t
 units' influence (how much larger their clustered sum of squares is than the plain one; at
 least 1), so that noise shared within a cluster is not assumed away.
 
+It rests on overlap: where treated units crowd a region with few comparison units, those
+few residuals stand for many treated units' noise and can badly understate it (see att_dml's
+`variance`).
+
 Represented as influence values (the comparison part, per unit and cluster) plus independent
 pseudo-units sqrt(k·w)·e/p (one per comparison unit), so that two outcomes' variances and
 covariance, and so the ratio's, follow from the same arithmetic as the population version.
