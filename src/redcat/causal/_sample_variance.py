@@ -32,6 +32,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .result import aggregate_repetitions, variance_of_mean
+
 
 def sample_att_influence(
     y: np.ndarray,
@@ -62,3 +64,14 @@ def sample_att_influence(
             k[r] = max(1.0, clustered / plain) if plain > 0 else 1.0
     pseudo = np.sqrt(k[None, :] * odds[comparison]) * residual[comparison] / p
     return values, pseudo, k
+
+
+def sample_att_se(
+    thetas: np.ndarray, values: np.ndarray, pseudo: np.ndarray, clusters: np.ndarray | None
+) -> tuple[float, float]:
+    """The estimate and its sample-ATT SE, aggregated over repetitions as DoubleML does."""
+    ses = [
+        np.sqrt(variance_of_mean(values[:, r], clusters, pseudo[:, r]))
+        for r in range(values.shape[1])
+    ]
+    return aggregate_repetitions(thetas, np.asarray(ses))

@@ -42,9 +42,9 @@ from ._cluster_variance import fast_cluster_variance
 from ._design import design_matrix
 from ._outcome_pool import pooled_untreated_predictions
 from ._quiet import quiet
-from ._sample_variance import sample_att_influence
+from ._sample_variance import sample_att_influence, sample_att_se
 from .learners import ExposureRegressor
-from .result import CausalResult, Influence, aggregate_repetitions, normal_ci, variance_of_mean
+from .result import CausalResult, Influence, normal_ci
 
 logger = logging.getLogger(__name__)
 
@@ -271,12 +271,31 @@ def _validate_pool(
         require_columns(pool, [cluster], "outcome_pool cluster")
         if pool[cluster].isna().any():
             raise ValueError(f"outcome_pool: cluster column '{cluster}' has missing values")
-    if treatment in pool.columns and pool[treatment].fillna(0).astype(float).ne(0).any():
-        raise ValueError(
-            f"outcome_pool: '{treatment}' is 1 for {int(pool[treatment].eq(1).sum())} rows; "
-            "the pool holds untreated units only"
-        )
+    if treatment in pool.columns:
+        treated = pd.to_numeric(pool[treatment], errors="coerce").fillna(1).ne(0)
+        if treated.any():
+            raise ValueError(
+                f"outcome_pool: '{treatment}' is not 0 in {int(treated.sum())} rows; "
+                "the pool holds untreated units only"
+            )
     return require_numeric(pool, outcome, "outcome_pool outcome")
+
+
+def _designs(
+    df: pd.DataFrame,
+    pool: pd.DataFrame | None,
+    covariates: list[str],
+    categorical: list[str],
+) -> tuple[pd.DataFrame, pd.DataFrame | None, dict[str, list[int]]]:
+    """The sample's (and the outcome pool's) design matrices, built together so that one-hot
+    columns line up, and which columns each covariate became."""
+    if pool is None:
+        x, groups = design_matrix(df, covariates, categorical)
+        return x, None, groups
+    both, groups = design_matrix(
+        pd.concat([df[covariates], pool[covariates]]), covariates, categorical
+    )
+    return both.iloc[: len(df)], both.iloc[len(df) :], groups
 
 
 def _clip_threshold(trim: float | tuple[float, float]) -> float:
@@ -389,13 +408,7 @@ def att_dml(
     y_pool = None
     if outcome_pool is not None:
         y_pool = _validate_pool(outcome_pool, outcome, treatment, covariates, cluster)
-        # One design over both, so one-hot columns line up.
-        both, groups = design_matrix(
-            pd.concat([df[covariates], outcome_pool[covariates]]), covariates, categorical
-        )
-        x, x_pool = both.iloc[: len(df)], both.iloc[len(df) :]
-    else:
-        x, groups = design_matrix(df, covariates, categorical)
+    x, x_pool, groups = _designs(df, outcome_pool, covariates, categorical)
     ml_g = _outcome_learner(g_params, outcome_offset, groups, y)
     x_names = [f"x{i}" for i in range(x.shape[1])]
     frame = pd.DataFrame(x.to_numpy(dtype=float), columns=x_names)
@@ -477,16 +490,12 @@ def att_dml(
             trim,
             clusters,
         )
-        ses = [
-            np.sqrt(variance_of_mean(values[:, r], clusters, extra[:, r]))
-            for r in range(values.shape[1])
-        ]
         variance_notes = {
             "population_se": se,
             "population_ci": [ci_low, ci_high],
             "treated_noise_design_effect": design_effect.tolist(),
         }
-        estimate, se = aggregate_repetitions(thetas, np.asarray(ses))
+        estimate, se = sample_att_se(thetas, values, extra, clusters)
         ci_low, ci_high = normal_ci(estimate, se)
     m_hat = model.predictions["ml_m"][:, :, 0]
     overlap = _overlap_diagnostics(m_hat, d, trim)
