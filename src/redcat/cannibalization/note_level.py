@@ -94,14 +94,18 @@ DEFAULT_POPULATION = "all"
 EXTRA_CONTROLS = 6_000
 # `outcome_pool=True` (opt-in): the ~75,000 notes of unenrolled merchants left out of that
 # sample train the untreated-outcome model too (att_dml's outcome_pool: in every fold, never
-# predicted, clusters held out). On 9 paired worlds (none_strong, seeds 3000-3008, 100,000
-# notes) the in-app standard error fell from 104.5 to 87.6 ¥ on average and the in-app RMSE
-# against truth from 67 to 62 ¥; off-site was unchanged (RMSE 75 vs 79, SE 76 vs 77). It costs
-# 30 LightGBM fits on ~80,000 rows instead of ~9,000: the note-level step took 71 s instead of
-# 22 s, which would break notebook 03's one-minute bar, so it is not the default. A stacked
-# variant (one pool-only model, refined per fold on the sample) was as fast as the default
-# but gained nothing (in-app RMSE 79, off-site 90).
-
+# predicted, clusters held out). It targets the strong-selection error (see the module doc):
+# unenrolled merchants' best notes show the model what such notes sell without a link. Paired
+# with the default on seeds 1000-1015 (100,000 notes): under strong selection (none_strong)
+# the in-app error fell from +54 (median +61) to +29 (median +10) ¥, RMSE 125 -> 86, SE
+# 107 -> 85, coverage 14/16 -> 15/16; off-site RMSE 78 -> 56; the ratio covered 15/16
+# instead of 14/16. Under weak selection (none_weak) in-app RMSE rose 39 -> 57 (errors now
+# spread 0.95 SE instead of 0.72), off-site 49 -> 54, every interval still covering. It costs
+# 30 LightGBM fits on ~80,000 rows instead of ~9,000: the note-level step takes about 63 s
+# instead of 22 s, which would break notebook 03's one-minute bar; so it is not the default
+# until those fits are made cheaper. A stacked variant (one pool-only model, refined per fold
+# on the sample) was as fast as the default but gained nothing (9 worlds: in-app RMSE 79,
+# off-site 90, against 67 and 75).
 
 @dataclass(frozen=True)
 class NoteLevelResult:
