@@ -23,7 +23,8 @@ rests on `--seeds` independent worlds, not on seeds x scenarios.
 
 `--robustness hidden` runs the robustness checks (placebos, sensitivity) only in the hidden-
 confounding scenario, where the "fragile" verdict is a bar, halving the time; `all` (default)
-also measures how often it raises a false alarm elsewhere.
+also measures how often it raises a false alarm elsewhere. `--outcome-pool` runs the note level
+with its opt-in outcome pool (note_level.EXTRA_CONTROLS), about three times slower.
 
 Saves benchmarks/results/cannibalization_truth.json (every run and the summary). Beside each
 mean bias it prints its Monte Carlo standard error (the spread of the errors over sqrt(worlds))
@@ -83,7 +84,12 @@ NOTE_KEYS = (
 
 
 def run_one(
-    scenario: str, seed: int, notes: int, robustness: bool = True, nonlinear_buying: float = 1.0
+    scenario: str,
+    seed: int,
+    notes: int,
+    robustness: bool = True,
+    nonlinear_buying: float = 1.0,
+    outcome_pool: bool = False,
 ) -> dict[str, Any]:
     """Simulate, write, load and estimate one world; compare with its truth."""
     logging.disable(logging.WARNING)  # library and estimator chatter stays out of the table
@@ -107,7 +113,7 @@ def run_one(
             seed=seed,
             as_of=end.normalize() + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1),
         )
-        out = estimate_all(data, params, robustness=robustness)
+        out = estimate_all(data, params, robustness=robustness, outcome_pool=outcome_pool)
     rows = compare_to_truth(out, world.truth)
     did = out["merchant_level"].did.diagnostics
     record: dict[str, Any] = {
@@ -267,6 +273,11 @@ def main() -> int:
         help="run robustness checks in every scenario or only under hidden confounding",
     )
     parser.add_argument(
+        "--outcome-pool",
+        action="store_true",
+        help="note level with the opt-in outcome pool (note_level.EXTRA_CONTROLS; ~3x slower)",
+    )
+    parser.add_argument(
         "--summarize",
         nargs="+",
         type=Path,
@@ -289,6 +300,7 @@ def main() -> int:
             args.notes,
             args.robustness == "all" or s in ASSUMPTIONS_FAIL,
             args.nonlinear_buying,
+            args.outcome_pool,
         )
         for i in range(args.seeds)  # seed-major: every scenario advances together
         for s in args.scenarios
@@ -335,6 +347,7 @@ def main() -> int:
         "fragile_share": {k: float(v) for k, v in fragile.items()},
         "pretrend_rejection_5pct": pretrend,
         "robustness": args.robustness,
+        "outcome_pool": args.outcome_pool,
         "bounds_fragile_share": (
             pd.DataFrame([{"s": r["scenario"], "f": r["sensitivity_fragile"]} for r in checked])
             .groupby("s")["f"]

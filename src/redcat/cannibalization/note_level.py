@@ -107,6 +107,7 @@ EXTRA_CONTROLS = 6_000
 # on the sample) was as fast as the default but gained nothing (9 worlds: in-app RMSE 79,
 # off-site 90, against 67 and 75).
 
+
 @dataclass(frozen=True)
 class NoteLevelResult:
     inapp: CausalResult

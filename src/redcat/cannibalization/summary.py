@@ -96,8 +96,12 @@ def estimate_all(
     robustness: bool = True,
     n_rep: int = 3,
     sensitivity_benchmarks: tuple[str, ...] = SENSITIVITY_BENCHMARKS,
+    outcome_pool: bool = False,
 ) -> dict[str, Any]:
-    """Run the three designs, their subgroups and robustness checks (see the module doc)."""
+    """Run the three designs, their subgroups and robustness checks (see the module doc).
+
+    `outcome_pool` is note_level's opt-in outcome pool (slower; see note_level.EXTRA_CONTROLS).
+    """
     data, p = _inputs(run, params)
     timings: dict[str, float] = {}
 
@@ -117,6 +121,7 @@ def estimate_all(
             as_of=p.as_of,
             seed=p.seed,
             n_rep=n_rep,
+            outcome_pool=outcome_pool,
         ),
     )
     # The merchant-level and threshold designs need enough enrolled merchants (cohorts of three
