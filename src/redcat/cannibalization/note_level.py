@@ -99,8 +99,10 @@ EXTRA_CONTROLS = 6_000
 # with the default on seeds 1000-1015 (100,000 notes): under strong selection (none_strong)
 # the in-app error fell from +54 (median +61) to +29 (median +10) ¥, RMSE 125 -> 86, SE
 # 107 -> 85, coverage 14/16 -> 15/16; off-site RMSE 78 -> 56; the ratio covered 15/16
-# instead of 14/16. Under weak selection (none_weak) in-app RMSE rose 39 -> 57 (errors now
-# spread 0.95 SE instead of 0.72), off-site 49 -> 54, every interval still covering. It costs
+# instead of 14/16 (strong_strong alike: in-app and ratio 15/16 instead of 14/16, off-site
+# RMSE 77 -> 56). Under weak selection (none_weak, moderate_weak) in-app RMSE rose 39 -> 57
+# (errors now spread 0.93-0.95 SE instead of 0.68-0.72), off-site 49 -> 54, every interval
+# still covering. It costs
 # 30 LightGBM fits on ~80,000 rows instead of ~9,000: the note-level step takes about 63 s
 # instead of 22 s, which would break notebook 03's one-minute bar; so it is not the default
 # until those fits are made cheaper. A stacked variant (one pool-only model, refined per fold
