@@ -105,7 +105,11 @@ EXTRA_CONTROLS = 6_000
 # still covering. It costs
 # 30 LightGBM fits on ~80,000 rows instead of ~9,000: the note-level step takes about 63 s
 # instead of 22 s, which would break notebook 03's one-minute bar; so it is not the default
-# until those fits are made cheaper. A stacked variant (one pool-only model, refined per fold
+# until those fits are made cheaper. A seeded random 25,000 of the pool kept most of the gain
+# (none_strong, same seeds: in-app median error +27, RMSE 96, 15/16 covered; off-site RMSE
+# 55; none_weak as with the whole pool) for a note-level step of 39 s (33 s with 2 LightGBM
+# threads; default world: in-app -182 (-293, -70) against the true -150): the next candidate
+# for the default, once the full truth benchmark has run with it. A stacked variant (one pool-only model, refined per fold
 # on the sample) was as fast as the default but gained nothing (9 worlds: in-app RMSE 79,
 # off-site 90, against 67 and 75).
 
