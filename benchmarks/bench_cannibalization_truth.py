@@ -57,8 +57,9 @@ import numpy as np
 import pandas as pd
 from scipy.stats import binomtest
 
+from redcat.causal.result import Z_95
+
 OUT = Path(__file__).resolve().parent / "results" / "cannibalization_truth.json"
-Z_95 = 1.959964
 
 WEAK, STRONG = 0.5, 2.0
 SCENARIOS: dict[str, dict[str, float]] = {

@@ -65,12 +65,14 @@ from redcat.cannibalization.merchant_level import (
 )
 from redcat.cannibalization.note_level import CLUSTER, OUTCOME_LEARNER, NoteLevelResult
 from redcat.cannibalization.threshold import ThresholdResult
-from redcat.causal._cluster_variance import fast_cluster_variance
-from redcat.causal._quiet import quiet
 from redcat.causal.did import staggered_did
 from redcat.causal.dml import att_dml
 from redcat.causal.result import CausalResult, not_estimated
-from redcat.causal.sensitivity import refuse_pooled_refit, sensitivity_to_hidden_confounder
+from redcat.causal.sensitivity import (
+    benchmark_strength,
+    bounds_under,
+    sensitivity_to_hidden_confounder,
+)
 
 log = logging.getLogger(__name__)
 
@@ -190,26 +192,18 @@ def _quality_benchmark(result: CausalResult, early: list[str]) -> dict:
     The outcome models' exposure offset (note_level.EXPOSURE_OFFSETS) stays in the refit: it is
     the outcome's scale, and the refit reads it from the last column (see `att_dml`).
     """
-    refuse_pooled_refit(result)
     early = [c for c in early if c != result.diagnostics.get("outcome_offset")]
     groups = result.diagnostics.get("design_groups", {})
-    columns = [f"x{i}" for c in early for i in groups.get(c, [])]
-    model = result.model
-    with quiet(log, "doubleml"), fast_cluster_variance():
-        row = model.sensitivity_benchmark(benchmarking_set=columns).iloc[0]
-        cf_y = min(max(float(row["cf_y"]), 0.0), 0.9999)
-        cf_d = min(max(float(row["cf_d"]), 0.0), 0.9999)
-        rho = min(max(float(row["rho"]), -1.0), 1.0)
-        model.sensitivity_analysis(cf_y=cf_y, cf_d=cf_d, rho=rho, level=0.95, null_hypothesis=0.0)
-        params = model.sensitivity_params
-    first = lambda v: float(np.ravel(v)[0])  # noqa: E731
+    strength = benchmark_strength(result, [f"x{i}" for c in early for i in groups.get(c, [])])
+    cf_y, cf_d, rho = strength["cf_y"], strength["cf_d"], strength["rho"]
+    bounds = bounds_under(result.model, cf_y, cf_d, rho)
     return {
         "covariates": early,
         "cf_y": cf_y,
         "cf_d": cf_d,
         "rho": rho,
-        "theta_bounds": [first(params["theta"]["lower"]), first(params["theta"]["upper"])],
-        "bounds_ci": [first(params["ci"]["lower"]), first(params["ci"]["upper"])],
+        "theta_bounds": [bounds["theta_low"], bounds["theta_high"]],
+        "bounds_ci": [bounds["ci_low"], bounds["ci_high"]],
     }
 
 

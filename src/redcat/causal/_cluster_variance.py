@@ -14,12 +14,15 @@ that both give the same variance.
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 from doubleml import double_ml, double_ml_framework
 from doubleml.utils import _estimation
+
+from ._quiet import quiet
 
 _LIBRARY_VAR_EST = _estimation._var_est
 _PATCHED_MODULES = (double_ml, double_ml_framework)
@@ -73,3 +76,11 @@ def fast_cluster_variance() -> Iterator[None]:
     finally:
         for module, original in zip(_PATCHED_MODULES, saved, strict=True):
             module._var_est = original
+
+
+@contextlib.contextmanager
+def running_doubleml(logger: logging.Logger) -> Iterator[list[str]]:
+    """DoubleML with its chatter caught (`quiet`, yields the warnings) and the vectorized
+    cluster variance in place: how every redcat call into DoubleML runs."""
+    with quiet(logger, "doubleml") as messages, fast_cluster_variance():
+        yield messages

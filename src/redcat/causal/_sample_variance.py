@@ -59,9 +59,9 @@ def sample_att_influence(
     k = np.ones(g0.shape[1])
     if clusters is not None:
         for r in range(g0.shape[1]):
-            plain = np.sum(treated_influence[:, r] ** 2)
-            clustered = np.sum(np.bincount(clusters, weights=treated_influence[:, r]) ** 2)
-            k[r] = max(1.0, clustered / plain) if plain > 0 else 1.0
+            plain = variance_of_mean(treated_influence[:, r])
+            if plain > 0:
+                k[r] = max(1.0, variance_of_mean(treated_influence[:, r], clusters) / plain)
     pseudo = np.sqrt(k[None, :] * odds[comparison]) * residual[comparison] / p
     return values, pseudo, k
 

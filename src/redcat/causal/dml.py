@@ -38,10 +38,9 @@ from ._checks import (
     require_int,
     require_numeric,
 )
-from ._cluster_variance import fast_cluster_variance
+from ._cluster_variance import running_doubleml
 from ._design import design_matrix
 from ._outcome_pool import pooled_untreated_predictions
-from ._quiet import quiet
 from ._sample_variance import sample_att_influence, sample_att_se
 from .learners import ExposureRegressor
 from .result import CausalResult, Influence, normal_ci
@@ -413,17 +412,16 @@ def att_dml(
     x_names = [f"x{i}" for i in range(x.shape[1])]
     frame = pd.DataFrame(x.to_numpy(dtype=float), columns=x_names)
     frame["_y"], frame["_d"] = y, d
-    cluster_cols = None
-    pool_clusters = None
+    cluster_cols = clusters = pool_clusters = None
     if cluster is not None:
         if outcome_pool is not None:
             codes = pd.factorize(pd.concat([df[cluster], outcome_pool[cluster]]))[0]
-            frame["_cluster"], pool_clusters = codes[: len(df)], codes[len(df) :]
+            clusters, pool_clusters = codes[: len(df)], codes[len(df) :]
         else:
-            frame["_cluster"] = pd.factorize(df[cluster])[0]
-        cluster_cols = "_cluster"
+            clusters = pd.factorize(df[cluster])[0]
+        frame["_cluster"], cluster_cols = clusters, "_cluster"
 
-    with quiet(logger, "doubleml") as library_warnings, fast_cluster_variance():
+    with running_doubleml(logger) as library_warnings:
         data = DoubleMLData(
             frame,
             y_col="_y",
@@ -460,7 +458,7 @@ def att_dml(
                 model.smpls,
                 x_pool.to_numpy(dtype=float),
                 y_pool,
-                clusters=frame["_cluster"].to_numpy() if cluster else None,
+                clusters=clusters,
                 pool_clusters=pool_clusters,
             )
         model.fit(
@@ -478,7 +476,6 @@ def att_dml(
     estimate, se = float(model.coef[0]), float(model.se[0])
     ci_low, ci_high = float(ci.iloc[0, 0]), float(ci.iloc[0, 1])
     thetas = np.asarray(model.all_coef[0], dtype=float)
-    clusters = frame["_cluster"].to_numpy() if cluster else None
     values, extra, variance_notes = _psi_influence(model), None, {}
     if variance == "sample":
         values, extra, design_effect = sample_att_influence(
@@ -525,7 +522,7 @@ def att_dml(
         "seed": seed,
         "trim": trim,
         "cluster": cluster,
-        "n_clusters": int(frame["_cluster"].nunique()) if cluster else None,
+        "n_clusters": int(len(np.unique(clusters))) if cluster else None,
         "covariates": covariates,
         "design_columns": list(x.columns),
         "design_groups": groups,

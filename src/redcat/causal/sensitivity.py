@@ -28,8 +28,7 @@ import numpy as np
 from doubleml import DoubleMLIRM
 
 from ._checks import as_list
-from ._cluster_variance import fast_cluster_variance
-from ._quiet import quiet
+from ._cluster_variance import running_doubleml
 from .result import CausalResult
 
 logger = logging.getLogger(__name__)
@@ -50,9 +49,9 @@ def _check_fraction(value: float, name: str, low: float = 0.0, high: float = 1.0
     return float(value)
 
 
-def _bounds(model: DoubleMLIRM, cf_y: float, cf_d: float, rho: float) -> dict[str, float]:
+def bounds_under(model: DoubleMLIRM, cf_y: float, cf_d: float, rho: float) -> dict[str, float]:
     """Bounds on the estimate, and their 95% interval, under one confounder strength."""
-    with quiet(logger, "doubleml"), fast_cluster_variance():
+    with running_doubleml(logger):
         model.sensitivity_analysis(cf_y=cf_y, cf_d=cf_d, rho=rho, level=0.95, null_hypothesis=0.0)
     params = model.sensitivity_params
 
@@ -69,15 +68,27 @@ def _bounds(model: DoubleMLIRM, cf_y: float, cf_d: float, rho: float) -> dict[st
     }
 
 
-def refuse_pooled_refit(result: CausalResult) -> None:
-    """Benchmarks refit the nuisance models through DoubleML, which knows nothing of an
-    `outcome_pool`: its short model's g0 would learn from the sample alone, and the benchmark
-    would measure the pool, not the covariate."""
+def benchmark_strength(result: CausalResult, design_columns: list[str]) -> dict[str, float]:
+    """The strength (cf_y, cf_d, rho, clipped to their ranges) a hidden confounder would have if
+    it were as strong as these design columns ("x3", ...) together, and how far dropping them
+    moves the estimate (delta_theta). Refits the nuisance models without them (DoubleML).
+
+    Refused for fits with an `outcome_pool`: DoubleML's refit knows nothing of the pool, so its
+    short model's g0 would learn from the sample alone and the benchmark would measure the pool,
+    not the columns."""
     if result.diagnostics.get("n_outcome_pool"):
         raise ValueError(
             "sensitivity benchmarks refit without the outcome_pool this estimate's outcome "
             "model learned from; they are not available for pooled fits (the bounds are)"
         )
+    with running_doubleml(logger):
+        row = result.model.sensitivity_benchmark(benchmarking_set=design_columns).iloc[0]
+    return {
+        "cf_y": min(max(float(row["cf_y"]), 0.0), 0.9999),
+        "cf_d": min(max(float(row["cf_d"]), 0.0), 0.9999),
+        "rho": min(max(float(row["rho"]), -1.0), 1.0),
+        "delta_theta": float(row["delta_theta"]),
+    }
 
 
 def _benchmarks(
@@ -85,7 +96,6 @@ def _benchmarks(
 ) -> list[dict[str, object]]:
     """Each observed covariate's strength as if it were the hidden confounder (refits the
     nuisance models without it), and whether a confounder that strong would erase the effect."""
-    refuse_pooled_refit(result)
     groups = result.diagnostics.get("design_groups", {})
     offset = result.diagnostics.get("outcome_offset")
     rows = []
@@ -99,20 +109,14 @@ def _benchmarks(
                 f"benchmark covariate '{covariate}' is the fit's exposure offset "
                 "(outcome_offset): it cannot be dropped for a benchmark"
             )
-        x_names = [f"x{i}" for i in groups[covariate]]
-        with quiet(logger, "doubleml"), fast_cluster_variance():
-            row = model.sensitivity_benchmark(benchmarking_set=x_names).iloc[0]
-        strength = {
-            "cf_y": min(max(float(row["cf_y"]), 0.0), 0.9999),
-            "cf_d": min(max(float(row["cf_d"]), 0.0), 0.9999),
-            "rho": min(max(float(row["rho"]), -1.0), 1.0),
-        }
-        bounds = _bounds(model, **strength)
+        measured = benchmark_strength(result, [f"x{i}" for i in groups[covariate]])
+        strength = {k: measured[k] for k in ("cf_y", "cf_d", "rho")}
+        bounds = bounds_under(model, **strength)
         rows.append(
             {
                 "covariate": covariate,
                 **strength,
-                "delta_theta": float(row["delta_theta"]),
+                "delta_theta": measured["delta_theta"],
                 "bounds_ci": [bounds["ci_low"], bounds["ci_high"]],
                 "would_erase": bool(bounds["ci_low"] <= 0 <= bounds["ci_high"]),
             }
@@ -155,7 +159,7 @@ def sensitivity_to_hidden_confounder(
 
     benchmarks = _benchmarks(model, result, benchmark_covariates) if benchmark_covariates else []
     # Last, so the model's stored sensitivity_params are the requested scenario.
-    bounds = _bounds(model, cf_y, cf_d, rho)
+    bounds = bounds_under(model, cf_y, cf_d, rho)
     rv, rva = bounds["rv"], bounds["rva"]
     ci_low, ci_high = bounds["ci_low"], bounds["ci_high"]
 
