@@ -23,8 +23,8 @@ rests on `--seeds` independent worlds, not on seeds x scenarios.
 
 `--robustness hidden` runs the robustness checks (placebos, sensitivity) only in the hidden-
 confounding scenario, where the "fragile" verdict is a bar, halving the time; `all` (default)
-also measures how often it raises a false alarm elsewhere. `--outcome-pool` runs the note level
-with its opt-in outcome pool (note_level.EXTRA_CONTROLS), about three times slower.
+also measures how often it raises a false alarm elsewhere. `--outcome-pool N` runs the note
+level with an outcome pool of N notes (note_level.OUTCOME_POOL; 0: none).
 
 Saves benchmarks/results/cannibalization_truth.json (every run and the summary). Beside each
 mean bias it prints its Monte Carlo standard error (the spread of the errors over sqrt(worlds))
@@ -57,6 +57,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import binomtest
 
+from redcat.cannibalization.note_level import OUTCOME_POOL
 from redcat.causal.result import Z_95
 
 OUT = Path(__file__).resolve().parent / "results" / "cannibalization_truth.json"
@@ -90,7 +91,7 @@ def run_one(
     notes: int,
     robustness: bool = True,
     nonlinear_buying: float = 1.0,
-    outcome_pool: bool = False,
+    outcome_pool: int | None = None,
 ) -> dict[str, Any]:
     """Simulate, write, load and estimate one world; compare with its truth."""
     logging.disable(logging.WARNING)  # library and estimator chatter stays out of the table
@@ -114,7 +115,8 @@ def run_one(
             seed=seed,
             as_of=end.normalize() + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1),
         )
-        out = estimate_all(data, params, robustness=robustness, outcome_pool=outcome_pool)
+        pool = {} if outcome_pool is None else {"outcome_pool": outcome_pool}
+        out = estimate_all(data, params, robustness=robustness, **pool)
     rows = compare_to_truth(out, world.truth)
     did = out["merchant_level"].did.diagnostics
     record: dict[str, Any] = {
@@ -275,8 +277,11 @@ def main() -> int:
     )
     parser.add_argument(
         "--outcome-pool",
-        action="store_true",
-        help="note level with the opt-in outcome pool (note_level.EXTRA_CONTROLS; ~3x slower)",
+        type=int,
+        default=None,
+        metavar="N",
+        help="note level with an outcome pool of N notes (note_level.OUTCOME_POOL; 0: none); "
+        "default: the note level's default",
     )
     parser.add_argument(
         "--summarize",
@@ -348,7 +353,7 @@ def main() -> int:
         "fragile_share": {k: float(v) for k, v in fragile.items()},
         "pretrend_rejection_5pct": pretrend,
         "robustness": args.robustness,
-        "outcome_pool": args.outcome_pool,
+        "outcome_pool": OUTCOME_POOL if args.outcome_pool is None else args.outcome_pool,
         "bounds_fragile_share": (
             pd.DataFrame([{"s": r["scenario"], "f": r["sensitivity_fragile"]} for r in checked])
             .groupby("s")["f"]

@@ -170,7 +170,7 @@ def test_outcome_pool_holds_the_unsampled_notes_and_leaves_the_sample_alone(tabl
     comparison note, the other goes to the outcome model's pool. The sample, placebo windows
     included, is the same with or without the pool."""
     plain = _note_frame(tables, population="all", extra_controls=1)
-    pooled = _note_frame(tables, population="all", extra_controls=1, with_outcome_pool=True)
+    pooled = _note_frame(tables, population="all", extra_controls=1, outcome_pool_size=100_000)
     pd.testing.assert_frame_equal(plain.frame, pooled.frame)
     sampled = set(plain.frame.index) & {"N4", "N5"}
     assert len(sampled) == 1
@@ -178,6 +178,32 @@ def test_outcome_pool_holds_the_unsampled_notes_and_leaves_the_sample_alone(tabl
     assert (pooled.outcome_pool["linked"] == 0).all() and pooled.counts["outcome_pool"] == 1
     assert list(pooled.outcome_pool.columns) == list(pooled.frame.columns)
     assert plain.outcome_pool.empty
+
+
+def test_outcome_pool_size_draws_a_seeded_subset_of_the_pool(small_world):
+    """outcome_pool_size=n: n of the unsampled notes of unenrolled merchants, the same n for
+    the same seed, another draw for another seed; the sample is the same whatever the size."""
+    from redcat.data import load_dataset
+
+    data = load_dataset(small_world)
+    as_of = _as_of(data)
+
+    def build(size, seed=0):
+        return frames.build_note_frame(
+            data, window_days=14, horizon_hours=72, as_of=as_of, population="all",
+            extra_controls=300, seed=seed, outcome_pool_size=size,
+        )  # fmt: skip
+
+    whole, part = build(100_000), build(200)
+    assert len(whole.outcome_pool) > 1_000 and len(part.outcome_pool) == 200
+    assert set(part.outcome_pool.index) <= set(whole.outcome_pool.index)
+    pd.testing.assert_frame_equal(whole.frame, part.frame)
+    pd.testing.assert_frame_equal(part.outcome_pool, build(200).outcome_pool)
+    assert set(build(200, seed=1).outcome_pool.index) != set(part.outcome_pool.index)
+    assert build(0).outcome_pool.empty and build(None).outcome_pool.empty
+    for bad in (-1, True, 2.5):
+        with pytest.raises(ValueError, match="outcome_pool_size"):
+            build(bad)
 
 
 def test_outcomes_count_orders_in_the_window_only(tables):

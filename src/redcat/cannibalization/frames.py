@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from redcat.cannibalization.reporting import ReportingDelay, estimate_reporting_delay
+from redcat.causal._checks import require_int
 from redcat.config import (
     CREATOR_TIERS,
     FESTIVAL_618,
@@ -121,9 +122,9 @@ class NoteFrame:
     # Notes linked after H, left out of `frame` (late_links="drop") but built alike: the
     # pre-link placebo counts them among the linked notes (all they sold came before the link).
     late_linked_set_apart: pd.DataFrame = field(default_factory=pd.DataFrame)
-    # With population="all", extra_controls and with_outcome_pool: the notes of merchants not
-    # enrolled that were not sampled into `frame`, for the outcome model alone (att_dml's
-    # outcome_pool).
+    # With population="all", extra_controls and outcome_pool_size: up to that many (a seeded
+    # random choice) of the notes of merchants not enrolled that were not sampled into `frame`,
+    # for the outcome model alone (att_dml's outcome_pool).
     outcome_pool: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
@@ -151,13 +152,15 @@ def build_note_frame(
     late_links: str = "drop",
     extra_controls: int | None = None,
     seed: int = 0,
-    with_outcome_pool: bool = False,
+    outcome_pool_size: int | None = None,
 ) -> NoteFrame:
     """The note-level frame: treatment, outcomes in W, pre-link covariates and early signals."""
     if population not in POPULATIONS:
         raise ValueError(f"population must be one of {POPULATIONS}, got {population!r}")
     if late_links not in LATE_LINK_RULES:
         raise ValueError(f"late_links must be one of {LATE_LINK_RULES}, got {late_links!r}")
+    if outcome_pool_size is not None:
+        require_int(outcome_pool_size, "outcome_pool_size", 0)
     as_of = pd.Timestamp(as_of)
     window = pd.Timedelta(days=window_days)
     horizon = pd.Timedelta(hours=horizon_hours)
@@ -186,8 +189,16 @@ def build_note_frame(
             keep[others] = False
             keep[chosen] = True
         counts["extra_controls"] = int(min(others.size, extra_controls))
-    # The notes not sampled, built alike for the outcome model's pool (NoteFrame.outcome_pool).
-    pooled = ~keep & (population == "all") & with_outcome_pool
+    # The notes not sampled (none linked later), built alike for the outcome model's pool
+    # (NoteFrame.outcome_pool); a random choice of them when there are more than asked for.
+    pooled = np.zeros(len(notes), dtype=bool)
+    if population == "all" and outcome_pool_size:
+        candidates = np.flatnonzero(~keep & ~late)
+        if candidates.size > outcome_pool_size:
+            # Its own stream: the sample is the same with or without a pool, of any size.
+            rng = np.random.default_rng([seed, 1])
+            candidates = rng.choice(candidates, size=outcome_pool_size, replace=False)
+        pooled[candidates] = True
     keep |= pooled
     if late_links == "drop":
         # Built like the others, then set apart: the pre-link placebo uses them.
@@ -271,8 +282,8 @@ def build_note_frame(
     frame["price_band"] = price_band(notes["price"]).to_numpy()
 
     # Pool notes were never linked in their window (their merchant had not enrolled by H), and
-    # any linked later are left out, as the sample's are.
-    pool = frame[pooled & ~late]
+    # none linked later (left out above, as the sample's are).
+    pool = frame[pooled]
     frame, linked, late = frame[~pooled], linked[~pooled], late[~pooled]
     counts["outcome_pool"] = len(pool)
     set_apart = frame.iloc[:0]

@@ -112,6 +112,7 @@ EXTRA_CONTROLS = 6_000
 # for the default, once the full truth benchmark has run with it. A stacked variant (one pool-only model, refined per fold
 # on the sample) was as fast as the default but gained nothing (9 worlds: in-app RMSE 79,
 # off-site 90, against 67 and 75).
+OUTCOME_POOL = 25_000
 
 
 @dataclass(frozen=True)
@@ -162,13 +163,13 @@ def estimate_note_level(
     learner_params: dict | None = OUTCOME_LEARNER,
     population: str = DEFAULT_POPULATION,
     extra_controls: int | None = EXTRA_CONTROLS,
-    outcome_pool: bool = False,
+    outcome_pool: int | None = OUTCOME_POOL,
 ) -> NoteLevelResult:
     """The note-level in-app and off-site ATTs and the cannibalization ratio.
 
-    `outcome_pool=True` lets the unsampled notes of unenrolled merchants train the untreated-
-    outcome models too (tighter in-app intervals, about 3x the time; see the comment at
-    EXTRA_CONTROLS)."""
+    `outcome_pool=n` lets up to n (a seeded random choice) of the unsampled notes of unenrolled
+    merchants train the untreated-outcome models too (see the comment at OUTCOME_POOL); None or
+    0: no pool."""
     as_of = pd.Timestamp(as_of)
     notes = build_note_frame(
         data,
@@ -178,7 +179,7 @@ def estimate_note_level(
         population=population,
         extra_controls=extra_controls,
         seed=seed,
-        with_outcome_pool=outcome_pool,
+        outcome_pool_size=outcome_pool,
     )
     shift = engagement_shift_test(data, as_of=as_of, seed=seed) if test_controls else None
     controls, reason = choose_controls(notes.pre_link_covariates, shift)

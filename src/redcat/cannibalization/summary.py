@@ -27,7 +27,7 @@ from redcat.cannibalization.merchant_level import (
     MerchantLevelResult,
     estimate_merchant_level,
 )
-from redcat.cannibalization.note_level import INAPP, OFFSITE, estimate_note_level
+from redcat.cannibalization.note_level import INAPP, OFFSITE, OUTCOME_POOL, estimate_note_level
 from redcat.cannibalization.robustness import (
     designs_side_by_side,
     hidden_confounder,
@@ -96,11 +96,11 @@ def estimate_all(
     robustness: bool = True,
     n_rep: int = 3,
     sensitivity_benchmarks: tuple[str, ...] = SENSITIVITY_BENCHMARKS,
-    outcome_pool: bool = False,
+    outcome_pool: int | None = OUTCOME_POOL,
 ) -> dict[str, Any]:
     """Run the three designs, their subgroups and robustness checks (see the module doc).
 
-    `outcome_pool` is note_level's opt-in outcome pool (slower; see note_level.EXTRA_CONTROLS).
+    `outcome_pool` is the note level's outcome pool size (see note_level.OUTCOME_POOL).
     """
     data, p = _inputs(run, params)
     timings: dict[str, float] = {}
