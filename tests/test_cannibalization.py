@@ -567,3 +567,29 @@ def test_pre_link_placebo_compares_linked_notes_with_never_linked_ones(monkeypat
     monkeypatch.setattr(robustness, "MIN_PLACEBO_LINKED", 3)
     none = robustness.placebo_outcome(note)
     assert none.n == 0 and "not estimated" in none.method
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_note_level_caption_names_the_outcome_pool_only_when_there_is_one(language):
+    """The note-level section says how many notes only trained the outcome model (12,345 here),
+    and says nothing of a pool when there was none."""
+    from redcat.causal.result import CausalResult
+    from redcat.report.cannibalization_sections import Cannibalization, note_level
+
+    effect = CausalResult(
+        estimate=-1.0, se=1.0, ci_low=-3.0, ci_high=1.0, n=10, method="test", diagnostics={}
+    )
+
+    def caption(counts):
+        note = SimpleNamespace(
+            inapp=effect, offsite=effect, ratio=effect, notes=SimpleNamespace(counts=counts)
+        )
+        run = SimpleNamespace(language=language)
+        return note_level(Cannibalization(run=run, out={"note_level": note})).markup
+
+    counts = {"linked": 40, "comparison": 900}
+    without = caption(counts)
+    with_pool = caption({**counts, "outcome_pool": 12_345})
+    assert "12,345" in with_pool and "12,345" not in without
+    assert len(with_pool) > len(without) + 40  # a sentence more, not just a number
+    assert caption({**counts, "outcome_pool": 0}) == without

@@ -260,6 +260,8 @@ def note_level(c: Cannibalization) -> HtmlFragment:
         n_linked=counts["linked"],
         n_comparison=counts["comparison"],
     )
+    if counts.get("outcome_pool"):
+        caption += " " + t("cannib.caption.outcome_pool", lang, n_pool=counts["outcome_pool"])
     offset = note.inapp.diagnostics.get("outcome_offset")
     caption += " " + (
         t("cannib.caption.outcome_offset", lang, signal=t(f"cannib.signal.{offset}", lang))

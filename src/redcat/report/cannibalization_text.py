@@ -262,6 +262,10 @@ CANNIBALIZATION_TEXT: dict[str, dict[str, str]] = {
         "zh": "双重稳健 DML（LightGBM，交叉拟合，按商家聚类），对象为 {n_linked:,} 篇挂链笔记与 {n_comparison:,} 篇未挂链笔记（可挂链但未挂链的笔记，加上未入驻商家笔记的随机样本：后者倾向得分近 0，只帮助结果模型）；站外 GMV 已按回传延迟加权补全。",
         "en": "Doubly robust DML (LightGBM, cross-fitted, clustered by merchant) on {n_linked:,} linked notes and {n_comparison:,} unlinked notes (those that could have been linked but were not, plus a random sample of notes of merchants not enrolled: their propensity is near 0 and they only inform the outcome model); off-site GMV is weighted up for orders not yet reported back.",
     },
+    "cannib.caption.outcome_pool": {
+        "zh": "另有 {n_pool:,} 篇未入驻商家的笔记（随机抽取）只用于训练“不挂链时的 GMV”模型：它们让模型见到未挂链的优质笔记能卖多少，不参与效应的平均。",
+        "en": "A further {n_pool:,} notes of merchants not enrolled (a random sample) only train the model of GMV without a link: they show it what good notes sell unlinked, and take no part in the effect's average.",
+    },
     "cannib.caption.outcome_offset": {
         "zh": "结果模型为 LightGBM 泊松回归，以笔记前 H 小时的{signal}为曝光量（对数偏移）：模型学的是每单位曝光的 GMV，爆款笔记的 GMV 随曝光等比放大，不被树模型压低。",
         "en": "The outcome models are Poisson LightGBM with the note's {signal} of the first H hours as exposure (a log offset): they learn GMV per unit of exposure, so a viral note's GMV scales with its reach instead of being capped by the trees.",
