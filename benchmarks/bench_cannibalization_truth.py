@@ -91,7 +91,7 @@ def run_one(
     notes: int,
     robustness: bool = True,
     nonlinear_buying: float = 1.0,
-    outcome_pool: int | None = None,
+    outcome_pool: int = OUTCOME_POOL,
 ) -> dict[str, Any]:
     """Simulate, write, load and estimate one world; compare with its truth."""
     logging.disable(logging.WARNING)  # library and estimator chatter stays out of the table
@@ -115,8 +115,7 @@ def run_one(
             seed=seed,
             as_of=end.normalize() + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1),
         )
-        pool = {} if outcome_pool is None else {"outcome_pool": outcome_pool}
-        out = estimate_all(data, params, robustness=robustness, **pool)
+        out = estimate_all(data, params, robustness=robustness, outcome_pool=outcome_pool)
     rows = compare_to_truth(out, world.truth)
     did = out["merchant_level"].did.diagnostics
     record: dict[str, Any] = {
@@ -251,6 +250,14 @@ def show(records: list[dict[str, Any]]) -> tuple[pd.DataFrame, pd.Series, dict[s
     return summary, fragile, pretrend
 
 
+def _count(text: str) -> int:
+    """A non-negative whole number, for argparse (checked before any world is simulated)."""
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
+    return value
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -277,11 +284,10 @@ def main() -> int:
     )
     parser.add_argument(
         "--outcome-pool",
-        type=int,
-        default=None,
+        type=_count,
+        default=OUTCOME_POOL,
         metavar="N",
-        help="note level with an outcome pool of N notes (note_level.OUTCOME_POOL; 0: none); "
-        "default: the note level's default",
+        help=f"the note level's outcome pool size (0: none; default {OUTCOME_POOL:,})",
     )
     parser.add_argument(
         "--summarize",
@@ -353,7 +359,7 @@ def main() -> int:
         "fragile_share": {k: float(v) for k, v in fragile.items()},
         "pretrend_rejection_5pct": pretrend,
         "robustness": args.robustness,
-        "outcome_pool": OUTCOME_POOL if args.outcome_pool is None else args.outcome_pool,
+        "outcome_pool": args.outcome_pool,
         "bounds_fragile_share": (
             pd.DataFrame([{"s": r["scenario"], "f": r["sensitivity_fragile"]} for r in checked])
             .groupby("s")["f"]

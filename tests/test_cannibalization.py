@@ -178,11 +178,18 @@ def test_outcome_pool_holds_the_unsampled_notes_and_leaves_the_sample_alone(tabl
     assert (pooled.outcome_pool["linked"] == 0).all() and pooled.counts["outcome_pool"] == 1
     assert list(pooled.outcome_pool.columns) == list(pooled.frame.columns)
     assert plain.outcome_pool.empty
+    # N4 linked long after its horizon (its merchant enrolled later): never in the pool.
+    tables.notes.loc[tables.notes["note_id"] == "N4", "link_time"] = T("2025-05-25 10:00")
+    for seed in range(4):
+        late = _note_frame(
+            tables, population="all", extra_controls=1, seed=seed, outcome_pool_size=100_000
+        )
+        assert "N4" not in late.outcome_pool.index
 
 
 def test_outcome_pool_size_draws_a_seeded_subset_of_the_pool(small_world):
-    """outcome_pool_size=n: n of the unsampled notes of unenrolled merchants, the same n for
-    the same seed, another draw for another seed; the sample is the same whatever the size."""
+    """outcome_pool_size=n: a random n of the unsampled notes of unenrolled merchants, the same
+    n for the same seed; the sample is the same whatever the size."""
     from redcat.data import load_dataset
 
     data = load_dataset(small_world)
@@ -197,9 +204,11 @@ def test_outcome_pool_size_draws_a_seeded_subset_of_the_pool(small_world):
     whole, part = build(100_000), build(200)
     assert len(whole.outcome_pool) > 1_000 and len(part.outcome_pool) == 200
     assert set(part.outcome_pool.index) <= set(whole.outcome_pool.index)
+    # A random draw over the whole pool, not its first 200 notes.
+    first = set(whole.outcome_pool.index[:200])
+    assert len(set(part.outcome_pool.index) & first) < 100
     pd.testing.assert_frame_equal(whole.frame, part.frame)
     pd.testing.assert_frame_equal(part.outcome_pool, build(200).outcome_pool)
-    assert set(build(200, seed=1).outcome_pool.index) != set(part.outcome_pool.index)
     assert build(0).outcome_pool.empty and build(None).outcome_pool.empty
     for bad in (-1, True, 2.5):
         with pytest.raises(ValueError, match="outcome_pool_size"):
@@ -593,3 +602,12 @@ def test_note_level_caption_names_the_outcome_pool_only_when_there_is_one(langua
     assert "12,345" in with_pool and "12,345" not in without
     assert len(with_pool) > len(without) + 40  # a sentence more, not just a number
     assert caption({**counts, "outcome_pool": 0}) == without
+
+
+def test_single_control_sensitivity_benchmarks_need_the_pool_off():
+    """Their refit would drop the outcome pool: refused before any work starts (no data is
+    even looked at), with the way out named."""
+    from redcat.cannibalization.summary import estimate_all
+
+    with pytest.raises(ValueError, match="outcome_pool=0"):
+        estimate_all(None, None, sensitivity_benchmarks=("early_reads",))

@@ -101,7 +101,15 @@ def estimate_all(
     """Run the three designs, their subgroups and robustness checks (see the module doc).
 
     `outcome_pool` is the note level's outcome pool size (see note_level.OUTCOME_POOL).
+    `sensitivity_benchmarks` refit the outcome models without the pool, so they need
+    outcome_pool=0 (checked before any work starts).
     """
+    if robustness and sensitivity_benchmarks and outcome_pool:
+        raise ValueError(
+            "sensitivity_benchmarks refit the note-level outcome models without the outcome "
+            f"pool, so they cannot be combined with outcome_pool={outcome_pool}: pass "
+            "outcome_pool=0 to benchmark single controls"
+        )
     data, p = _inputs(run, params)
     timings: dict[str, float] = {}
 

@@ -504,6 +504,7 @@ def att_dml(
         f"DML ATT (IRM, ATTE score, LightGBM, {n_folds} folds × {n_rep} reps"
         + (f", clustered by {cluster}" if cluster else "")
         + (", sample-ATT variance" if variance == "sample" else "")
+        + (f", outcome pool of {len(outcome_pool):,}" if outcome_pool is not None else "")
         + ")"
     )
     diagnostics = {
