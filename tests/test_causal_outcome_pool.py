@@ -60,6 +60,7 @@ def test_an_outcome_pool_keeps_the_att_right_and_tightens_it(seed):
     assert rmse(pooled) < 0.75 * rmse(plain)
     assert pooled.diagnostics["n_outcome_pool"] == len(pool)
     assert pooled.n == len(sample)  # the pool is not part of the sample
+    assert f"outcome pool of {len(pool):,}" in pooled.method and "pool" not in plain.method
     # The same seed gives the same numbers.
     assert fit(sample, seed, outcome_pool=pool).estimate == pooled.estimate
 
