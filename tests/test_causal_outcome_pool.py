@@ -61,8 +61,9 @@ def test_an_outcome_pool_keeps_the_att_right_and_tightens_it(seed):
     assert pooled.diagnostics["n_outcome_pool"] == len(pool)
     assert pooled.n == len(sample)  # the pool is not part of the sample
     assert f"outcome pool of {len(pool):,}" in pooled.method and "pool" not in plain.method
-    # The same seed gives the same numbers.
-    assert fit(sample, seed, outcome_pool=pool).estimate == pooled.estimate
+    # The same seed gives the same numbers, however many threads fit the pool's folds.
+    again = fit(sample, seed, outcome_pool=pool, pool_threads=2)
+    assert again.estimate == pooled.estimate and again.se == pooled.se
 
 
 def test_pool_units_of_a_held_out_cluster_do_not_inform_its_predictions():
@@ -112,3 +113,10 @@ def test_sensitivity_benchmarks_refuse_a_pooled_fit_but_bounds_work():
     assert bounds.ci_low < pooled.estimate < bounds.ci_high
     with pytest.raises(ValueError, match="outcome_pool"):
         sensitivity_to_hidden_confounder(pooled, benchmark_covariates=["x2"])
+
+
+@pytest.mark.parametrize("threads", [0, 1.5, True])
+def test_pool_threads_must_be_a_positive_whole_number(threads):
+    sample, pool, _ = pool_world(0, n=200, n_pool=200)
+    with pytest.raises(ValueError, match="pool_threads"):
+        fit(sample, 0, outcome_pool=pool, pool_threads=threads)

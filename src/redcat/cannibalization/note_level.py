@@ -13,16 +13,21 @@ Design (see `frames` and `controls` for the pieces):
   −ATT(in-app)/ATT(off-site) with Fieller's interval from their joint influence functions
   (unbounded when the off-site effect cannot be told from zero).
 
-Measured on simulated worlds (benchmarks/bench_cannibalization_truth.py, 7 scenarios, with
-6,000 sampled comparison notes of unenrolled merchants). Default world (100,000 notes,
-non-linear buying), 40 seeds 1000-1039, outcome models with the exposure offset, where links
-are chosen on observables: |bias| under a quarter of the half-width in every cell but one
-(in-app +9 ± 11 ¥ under weak selection, +27 ± 24 ¥ under strong against quarter half-widths
-of 26-50; off-site +4 to +9; the ratio -0.15 ± 0.09 in strong_strong against 0.12, -0.08 over
-the worlds where it is identified); 95% coverage 0.85-1.00 (in-app 0.875-1.00, off-site
-0.85-1.00, ratio 0.85-0.975). Under weak selection the intervals are conservative (errors
-spread 0.5-0.86 standard errors; off-site 40 of 40 covered), for two reasons. GMV is
-heavy-tailed (errors' kurtosis 4.9 in-app, 7.3 off-site; 29.5 off-site under strong
+Measured on simulated worlds (benchmarks/bench_cannibalization_truth.py, 7 scenarios, 100,000
+notes, 40 seeds 1000-1039, with 6,000 sampled comparison notes of unenrolled merchants and the
+25,000-note outcome pool, OUTCOME_POOL), where links are chosen on observables: 95% coverage
+in [0.90, 0.99] in 18 of 24 cells (in-app 0.95-0.975 in all six scenarios; off-site 0.975
+and 0.925 without cannibalization, 1.00 in the other four; the ratio 0.95-0.975, except
+0.875 in moderate_strong and strong_strong; merchant 0.90-0.925); |bias| under a
+quarter of the half-width in 22 of 24 (in-app +9 to +18 ¥ against quarter half-widths of
+26-49, off-site +2 to +10; the misses are the ratio: -0.18 ± 0.12 in strong_strong against
+0.11, and -0.44 ± 0.35 in none_strong against 0.38, -0.27 over the worlds where its interval
+is bounded). Without the pool (the default until 6 Dec 2026) the same 40 seeds gave 14 of 24
+and 23 of 24: in-app coverage 0.875-0.90 under strong selection with an upward error (median
++41 ¥; with the pool +22), 1.00 in none_weak; off-site 1.00 in four cells and 0.85 in
+none_strong; the ratio 0.85 in two. Under weak
+selection the off-site intervals are conservative (errors spread 0.49-0.79 standard errors,
+in-app 0.92-0.99), for two reasons. GMV is heavy-tailed (without the pool, errors' kurtosis 4.9 in-app, 7.3 off-site; 29.5 off-site under strong
 selection): a world with a viral note has both a large error and a large standard error
 (their correlation over the 40 worlds 0.6-0.95), and such self-normalized errors have lighter
 tails than the normal; and the influence-function variance is that of the population ATT, so
@@ -32,17 +37,17 @@ removes the second: on seeds 1000-1015 the off-site errors then spread 0.69-0.71
 of 0.45-0.68 under weak selection, but every weak-selection interval still covered (16 of
 16), and under strong selection it was far too narrow where comparison notes are scarce
 (off-site 14 of 16; one world's SE 22 against the population's 93): not used. Under strong
-selection the intervals are about right (errors spread 0.95-1.13 SE) with an upward in-app
-error (median +41 ¥), and the ratio's coverage is 0.85. That error comes from the best linked
-notes: on two worlds with large errors (none_strong 1009 and 1012, in-app +263 and +117), the
-top fifth of linked notes by the simulator's latent quality carried +97 and +100 of it
-(outcome models predicting their GMV without a link too low: the few comparison notes of
-that quality sit at its lower end, and trees do not extrapolate); the weighted comparison
-notes of that fifth took back only 16 in one world and added 80 in the other. With the outcome pool (outcome_pool=True) those two worlds'
-errors fell to +201 and +68. Before the offset, one world (none_strong, seed
+selection, without the pool, the in-app error came from the best linked notes: on two worlds
+with large errors (none_strong 1009 and 1012, in-app +263 and +117), the top fifth of linked
+notes by the simulator's latent quality carried +97 and +100 of it (outcome models
+predicting their GMV without a link too low: the few comparison notes of that quality sit at
+its lower end, and trees do not extrapolate); the weighted comparison notes of that fifth
+took back only 16 in one world and added 80 in the other. The outcome pool shows the outcome
+models unenrolled merchants' good notes: with the whole pool those two worlds' errors fell to
++201 and +68. Before the offset, one world (none_strong, seed
 1027) had in-app -3,230 (CI -9,456 to 2,996) from one viral comparison note weighted 16
 times; it is -297 (CI -975 to 380) with it. At 30,000 notes half-widths were about 1.5x
-wider. Under hidden confounding the estimates are biased (in-app +130 ¥, coverage 38%), as
+wider. Under hidden confounding the estimates are biased (in-app +135 ¥, coverage 35%), as
 they must be; the pre-link placebo flags them as fragile (robustness.placebo_outcome) in 100%
 of those worlds at 100,000 notes (50-55% at 30,000 notes, where pre-link orders are too few),
 with 5-10% false flags where links are chosen on observables.
@@ -92,27 +97,24 @@ EXPOSURE_OFFSETS = ("early_reads", "early_impressions")
 # enrolled have propensity ~0 but show the outcome model what good notes sell without a link.
 DEFAULT_POPULATION = "all"
 EXTRA_CONTROLS = 6_000
-# `outcome_pool=True` (opt-in): the ~75,000 notes of unenrolled merchants left out of that
-# sample train the untreated-outcome model too (att_dml's outcome_pool: in every fold, never
-# predicted, clusters held out). It targets the strong-selection error (see the module doc):
-# unenrolled merchants' best notes show the model what such notes sell without a link. Paired
-# with the default on seeds 1000-1015 (100,000 notes): under strong selection (none_strong)
-# the in-app error fell from +54 (median +61) to +29 (median +10) ¥, RMSE 125 -> 86, SE
-# 107 -> 85, coverage 14/16 -> 15/16; off-site RMSE 78 -> 56; the ratio covered 15/16
-# instead of 14/16 (strong_strong alike: in-app and ratio 15/16 instead of 14/16, off-site
-# RMSE 77 -> 56). Under weak selection (none_weak, moderate_weak) in-app RMSE rose 39 -> 57
-# (errors now spread 0.93-0.95 SE instead of 0.68-0.72), off-site 49 -> 54, every interval
-# still covering. It costs
-# 30 LightGBM fits on ~80,000 rows instead of ~9,000: the note-level step takes about 63 s
-# instead of 22 s, which would break notebook 03's one-minute bar; so it is not the default
-# until those fits are made cheaper. A seeded random 25,000 of the pool kept most of the gain
-# (none_strong, same seeds: in-app median error +27, RMSE 96, 15/16 covered; off-site RMSE
-# 55; none_weak as with the whole pool) for a note-level step of 39 s (33 s with 2 LightGBM
-# threads; default world: in-app -182 (-293, -70) against the true -150): the next candidate
-# for the default, once the full truth benchmark has run with it. A stacked variant (one pool-only model, refined per fold
-# on the sample) was as fast as the default but gained nothing (9 worlds: in-app RMSE 79,
-# off-site 90, against 67 and 75).
+# The outcome pool (att_dml's outcome_pool; estimate_note_level(outcome_pool=n), 0 for none): a
+# seeded random OUTCOME_POOL of the notes of unenrolled merchants left out of that sample train
+# the untreated-outcome models too (in every fold, never predicted, clusters held out). It
+# targets the strong-selection error (see the module doc): unenrolled merchants' best notes
+# show the models what such notes sell without a link. The truth benchmark, paired with no
+# pool on seeds 1000-1039: coverage in [0.90, 0.99] in 18 of 24 cells instead of 14; under
+# strong selection in-app coverage 0.875-0.90 -> 0.95, median error +41 -> +22 ¥, off-site
+# RMSE 192 -> 134; under weak selection in-app errors spread 0.92-0.99 SE instead of
+# 0.82-0.86 and off-site RMSE 46 -> 48. At the default scale the note-level step takes 27 s
+# instead of 17 s (estimate_all 38 s against 28 s). The whole pool of ~75,000 notes (16 paired
+# seeds: none_strong in-app RMSE 125 -> 86 against 96 with 25,000) took 63 s, too slow for
+# notebook 03's one-minute bar. A stacked variant (one pool-only model, refined per fold on
+# the sample) was as fast as no pool but gained nothing (9 worlds: in-app RMSE 79, off-site
+# 90, against 67 and 75).
 OUTCOME_POOL = 25_000
+# The pool's g0 fits, two folds at a time: notebook 03 runs alone on a 2-core machine, and the
+# estimates are the same for any number of threads (each fit is single-threaded).
+POOL_THREADS = 2
 
 
 @dataclass(frozen=True)
@@ -199,6 +201,7 @@ def estimate_note_level(
         cluster=CLUSTER,
         outcome_offset=offset,
         outcome_pool=notes.outcome_pool if len(notes.outcome_pool) else None,
+        pool_threads=POOL_THREADS,
     )
     inapp, offsite = ratio.model["numerator"], ratio.model["denominator"]
     ratio = with_fieller_interval(ratio)

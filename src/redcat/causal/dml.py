@@ -333,6 +333,7 @@ def att_dml(
     n_jobs: int = 1,
     outcome_offset: str | None = None,
     outcome_pool: pd.DataFrame | None = None,
+    pool_threads: int = 1,
     variance: str = "population",
     _splits: tuple[list, list | None] | None = None,
     _propensity: np.ndarray | None = None,
@@ -367,6 +368,8 @@ def att_dml(
         and predicts the held-out units; the pool is never predicted and enters neither the
         propensity model nor the score. Only g0 uses it: it is the one nuisance of the ATT
         that untreated units alone inform.
+    pool_threads : the pool's g0 fits run this many folds at once (threads; the predictions
+        are the same for any number).
     variance : "population" (default, DoubleML's influence-function variance: the interval is
         for the average effect over units like the treated ones, and so counts how much the
         effect varies between them) or "sample" (the average over the treated units in hand:
@@ -405,6 +408,7 @@ def att_dml(
         # (which refits on fewer columns) still finds it in the last column.
         covariates = [c for c in covariates if c != outcome_offset] + [outcome_offset]
     y_pool = None
+    require_int(pool_threads, "pool_threads", 1)
     if outcome_pool is not None:
         y_pool = _validate_pool(outcome_pool, outcome, treatment, covariates, cluster)
     x, x_pool, groups = _designs(df, outcome_pool, covariates, categorical)
@@ -460,6 +464,7 @@ def att_dml(
                 y_pool,
                 clusters=clusters,
                 pool_clusters=pool_clusters,
+                n_threads=pool_threads,
             )
         model.fit(
             n_jobs_cv=n_jobs if n_jobs > 1 else None,

@@ -195,6 +195,7 @@ def att_dml_ratio(
     n_jobs: int = 1,
     outcome_offset: str | None = None,
     outcome_pool: pd.DataFrame | None = None,
+    pool_threads: int = 1,
     variance: str = "population",
 ) -> CausalResult:
     """The ratio scale·ATT(outcome_num)/ATT(outcome_den) (default −in-app/off-site).
@@ -216,6 +217,7 @@ def att_dml_ratio(
         n_jobs=n_jobs,
         outcome_offset=outcome_offset,
         outcome_pool=outcome_pool,
+        pool_threads=pool_threads,
         variance=variance,
     )
     if outcome_num == outcome_den:
