@@ -25,10 +25,10 @@ quarter of the half-width in 22 of 24 (in-app +9 to +18 ¥ against quarter half-
 is bounded). Without the pool (the default until 6 Dec 2026) the same 40 seeds gave 14 of 24
 and 23 of 24: in-app coverage 0.875-0.90 under strong selection with an upward error (median
 +41 ¥; with the pool +22), 1.00 in none_weak; off-site 1.00 in four cells and 0.85 in
-none_strong; the ratio 0.85 in two. Under weak
-selection the off-site intervals are conservative (errors spread 0.49-0.79 standard errors,
-in-app 0.92-0.99), for two reasons. GMV is heavy-tailed (without the pool, errors' kurtosis 4.9 in-app, 7.3 off-site; 29.5 off-site under strong
-selection): a world with a viral note has both a large error and a large standard error
+none_strong; the ratio 0.85 in two. Under weak selection the off-site intervals are
+conservative (errors spread 0.49-0.79 standard errors, in-app 0.92-0.99), for two reasons.
+GMV is heavy-tailed (without the pool, errors' kurtosis 4.9 in-app, 7.3 off-site; 29.5
+off-site under strong selection): a world with a viral note has both a large error and a large standard error
 (their correlation over the 40 worlds 0.6-0.95), and such self-normalized errors have lighter
 tails than the normal; and the influence-function variance is that of the population ATT, so
 it counts how much the link's effect varies between notes, which the truth, the average over
@@ -44,8 +44,7 @@ predicting their GMV without a link too low: the few comparison notes of that qu
 its lower end, and trees do not extrapolate); the weighted comparison notes of that fifth
 took back only 16 in one world and added 80 in the other. The outcome pool shows the outcome
 models unenrolled merchants' good notes: with the whole pool those two worlds' errors fell to
-+201 and +68. Before the offset, one world (none_strong, seed
-1027) had in-app -3,230 (CI -9,456 to 2,996) from one viral comparison note weighted 16
++201 and +68. Before the offset, one world (none_strong, seed 1027) had in-app -3,230 (CI -9,456 to 2,996) from one viral comparison note weighted 16
 times; it is -297 (CI -975 to 380) with it. At 30,000 notes half-widths were about 1.5x
 wider. Under hidden confounding the estimates are biased (in-app +135 ¥, coverage 35%), as
 they must be; the pre-link placebo flags them as fragile (robustness.placebo_outcome) in 100%

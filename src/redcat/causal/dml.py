@@ -228,6 +228,7 @@ def _validate(
     n_folds: int,
     n_rep: int,
     n_jobs: int,
+    pool_threads: int,
 ) -> tuple[np.ndarray, np.ndarray]:
     require_frame(df)
     if not covariates:
@@ -248,6 +249,7 @@ def _validate(
     require_int(n_folds, "n_folds", 2)
     require_int(n_rep, "n_rep", 1)
     require_int(n_jobs, "n_jobs", 1)
+    require_int(pool_threads, "pool_threads", 1)
     y = require_numeric(df, outcome, "outcome")
     d = require_binary(df, treatment)
     require_both_groups(d, treatment, min_each=n_folds, what="rows")
@@ -397,7 +399,16 @@ def att_dml(
     if variance not in VARIANCES:
         raise ValueError(f"variance must be one of {VARIANCES}, got {variance!r}")
     y, d = _validate(
-        df, outcome, treatment, covariates, categorical, cluster, n_folds, n_rep, n_jobs
+        df,
+        outcome,
+        treatment,
+        covariates,
+        categorical,
+        cluster,
+        n_folds,
+        n_rep,
+        n_jobs,
+        pool_threads,
     )
     g_params, m_params = _learner_params(learner_params, seed)
 
@@ -408,7 +419,6 @@ def att_dml(
         # (which refits on fewer columns) still finds it in the last column.
         covariates = [c for c in covariates if c != outcome_offset] + [outcome_offset]
     y_pool = None
-    require_int(pool_threads, "pool_threads", 1)
     if outcome_pool is not None:
         y_pool = _validate_pool(outcome_pool, outcome, treatment, covariates, cluster)
     x, x_pool, groups = _designs(df, outcome_pool, covariates, categorical)
