@@ -15,41 +15,41 @@ Design (see `frames` and `controls` for the pieces):
 
 Measured on simulated worlds (benchmarks/bench_cannibalization_truth.py, 7 scenarios, 100,000
 notes, 40 seeds 1000-1039, with 6,000 sampled comparison notes of unenrolled merchants and the
-25,000-note outcome pool, OUTCOME_POOL), where links are chosen on observables: 95% coverage
-in [0.90, 0.99] in 18 of 24 cells (in-app 0.95-0.975 in all six scenarios; off-site 0.975
-and 0.925 without cannibalization, 1.00 in the other four; the ratio 0.95-0.975, except
-0.875 in moderate_strong and strong_strong; merchant 0.90-0.925); |bias| under a
-quarter of the half-width in 22 of 24 (in-app +9 to +18 ¥ against quarter half-widths of
-26-49, off-site +2 to +10; the misses are the ratio: -0.18 ± 0.12 in strong_strong against
-0.11, and -0.44 ± 0.35 in none_strong against 0.38, -0.27 over the worlds where its interval
-is bounded). Without the pool (the default until 6 Dec 2026) the same 40 seeds gave 14 of 24
-and 23 of 24: in-app coverage 0.875-0.90 under strong selection with an upward error (median
-+41 ¥; with the pool +22), 1.00 in none_weak; off-site 1.00 in four cells and 0.85 in
-none_strong; the ratio 0.85 in two. Under weak selection the off-site intervals are
-conservative (errors spread 0.49-0.79 standard errors, in-app 0.92-0.99), for two reasons.
-GMV is heavy-tailed (without the pool, errors' kurtosis 4.9 in-app, 7.3 off-site; 29.5
-off-site under strong selection): a world with a viral note has both a large error and a large standard error
-(their correlation over the 40 worlds 0.6-0.95), and such self-normalized errors have lighter
-tails than the normal; and the influence-function variance is that of the population ATT, so
-it counts how much the link's effect varies between notes, which the truth, the average over
-the linked notes at hand, does not. The sample-ATT variance (att_dml's variance="sample")
-removes the second: on seeds 1000-1015 the off-site errors then spread 0.69-0.71 SE instead
-of 0.45-0.68 under weak selection, but every weak-selection interval still covered (16 of
-16), and under strong selection it was far too narrow where comparison notes are scarce
-(off-site 14 of 16; one world's SE 22 against the population's 93): not used. Under strong
-selection, without the pool, the in-app error came from the best linked notes: on two worlds
-with large errors (none_strong 1009 and 1012, in-app +263 and +117), the top fifth of linked
-notes by the simulator's latent quality carried +97 and +100 of it (outcome models
-predicting their GMV without a link too low: the few comparison notes of that quality sit at
-its lower end, and trees do not extrapolate); the weighted comparison notes of that fifth
-took back only 16 in one world and added 80 in the other. The outcome pool shows the outcome
-models unenrolled merchants' good notes: with the whole pool those two worlds' errors fell to
-+201 and +68. Before the offset, one world (none_strong, seed 1027) had in-app -3,230 (CI -9,456 to 2,996) from one viral comparison note weighted 16
-times; it is -297 (CI -975 to 380) with it. At 30,000 notes half-widths were about 1.5x
-wider. Under hidden confounding the estimates are biased (in-app +135 ¥, coverage 35%), as
-they must be; the pre-link placebo flags them as fragile (robustness.placebo_outcome) in 100%
-of those worlds at 100,000 notes (50-55% at 30,000 notes, where pre-link orders are too few),
-with 5-10% false flags where links are chosen on observables.
+25,000-note outcome pool, OUTCOME_POOL), where links are chosen on observables: 95% coverage in
+[0.90, 0.99] in 18 of 24 cells (in-app 0.95-0.975 in all six scenarios; off-site 0.975 and 0.925
+without cannibalization, 1.00 in the other four; the ratio 0.95-0.975, except 0.875 in
+moderate_strong and strong_strong; merchant 0.90-0.925); |bias| under a quarter of the
+half-width in 22 of 24 (in-app +9 to +18 ¥ against quarter half-widths of 26-49, off-site +2 to
++10; the misses are the ratio: -0.18 ± 0.12 in strong_strong against 0.11, and -0.44 ± 0.35 in
+none_strong against 0.38, -0.27 over the worlds where its interval is bounded). Without the pool
+(the default until 6 Dec 2026) the same 40 seeds gave 14 of 24 and 23 of 24: in-app coverage
+0.875-0.90 under strong selection with an upward error (median +41 ¥; with the pool +22), 1.00
+in none_weak; off-site 1.00 in four cells and 0.85 in none_strong; the ratio 0.85 in two. Under
+weak selection the off-site intervals are conservative (errors spread 0.49-0.79 standard errors,
+in-app 0.92-0.99), for two reasons. GMV is heavy-tailed (without the pool, errors' kurtosis 4.9
+in-app, 7.3 off-site; 29.5 off-site under strong selection): a world with a viral note has both
+a large error and a large standard error (their correlation over the 40 worlds 0.6-0.95), and
+such self-normalized errors have lighter tails than the normal; and the influence-function
+variance is that of the population ATT, so it counts how much the link's effect varies between
+notes, which the truth, the average over the linked notes at hand, does not. The sample-ATT
+variance (att_dml's variance="sample") removes the second: on seeds 1000-1015 the off-site
+errors then spread 0.69-0.71 SE instead of 0.45-0.68 under weak selection, but every
+weak-selection interval still covered (16 of 16), and under strong selection it was far too
+narrow where comparison notes are scarce (off-site 14 of 16; one world's SE 22 against the
+population's 93): not used. Under strong selection, without the pool, the in-app error came from
+the best linked notes: on two worlds with large errors (none_strong 1009 and 1012, in-app +263
+and +117), the top fifth of linked notes by the simulator's latent quality carried +97 and +100
+of it (outcome models predicting their GMV without a link too low: the few comparison notes of
+that quality sit at its lower end, and trees do not extrapolate); the weighted comparison notes
+of that fifth took back only 16 in one world and added 80 in the other. The outcome pool shows
+the outcome models unenrolled merchants' good notes: with the whole pool those two worlds'
+errors fell to +201 and +68. Before the offset, one world (none_strong, seed 1027) had in-app
+-3,230 (CI -9,456 to 2,996) from one viral comparison note weighted 16 times; it is -297 (CI
+-975 to 380) with it. At 30,000 notes half-widths were about 1.5x wider. Under hidden
+confounding the estimates are biased (in-app +135 ¥, coverage 35%), as they must be; the
+pre-link placebo flags them as fragile (robustness.placebo_outcome) in 100% of those worlds at
+100,000 notes (50-55% at 30,000 notes, where pre-link orders are too few), with 5-10% false
+flags where links are chosen on observables.
 """
 
 from __future__ import annotations
