@@ -181,15 +181,28 @@ def _local_kernel_manager() -> type:
 
     The kernel only ever serves this process on this machine: IPC sockets live in the user's
     private Jupyter runtime folder, so no port is opened, and ipykernel has no reason to warn
-    (once per notebook, on the console) that plain-text TCP could be overheard.
+    (once per notebook, on the console) that plain-text TCP could be overheard. Each kernel's
+    sockets get their own absolute path there: jupyter_client's default is the relative name
+    "kernel-ipc", so two runs at once (two test workers, two scheduled runs) bound the same
+    sockets and read each other's messages ("Invalid Signature", kernels not answering).
     """
+    import uuid
+
     from jupyter_client import AsyncKernelManager
+    from jupyter_core.paths import jupyter_runtime_dir
     from traitlets import default
 
     class LocalKernelManager(AsyncKernelManager):
         @default("transport")
         def _default_transport(self) -> str:
             return "ipc"
+
+        @default("ip")
+        def _default_ip(self) -> str:
+            folder = Path(jupyter_runtime_dir())
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            # Short: a Unix socket path must stay under ~100 characters.
+            return str(folder / f"k-{uuid.uuid4().hex[:16]}")
 
     return LocalKernelManager
 
