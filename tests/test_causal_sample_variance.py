@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 from redcat.causal import att_dml, att_dml_ratio, ratio_of_effects
-from redcat.causal._sample_variance import sample_att_influence
+from redcat.causal._sample_variance import exchangeable_correlation, treated_noise_total
+from redcat.causal.result import variance_of_mean
 
 FAST = {"n_estimators": 150, "learning_rate": 0.05, "min_child_samples": 20}
 
@@ -36,8 +37,8 @@ def fit(frame: pd.DataFrame, seed: int, **options):
 
 
 def test_without_effect_heterogeneity_both_variances_agree():
-    """Constant effect: the sample-ATT SE is within 20% of the population SE (measured 1.01
-    and 1.03 times it, without and with clusters) and the estimate is the same."""
+    """Constant effect: the sample-ATT SE is within 20% of the population SE (measured 0.99
+    times it, without and with clusters) and the estimate is the same."""
     frame, _ = varied_world(0, spread=0.0)
     for cluster in (None, "m"):
         result = fit(frame, 0, variance="sample", cluster=cluster)
@@ -68,8 +69,8 @@ def test_sample_variance_covers_the_sample_att_where_the_population_one_is_too_w
 def test_sample_variance_flows_into_the_ratio():
     """The ratio's delta-method SE from sample-ATT pseudo-units. y2's effect is exactly twice
     y's, unit by unit, so -y/y2 is -0.5 and its population SE has no spread of effects to
-    count either: the two SEs agree within 30% (measured 0.0197 vs 0.0190), while each
-    effect's own SE shrinks by more than 40% (measured 0.085 vs 0.174 for y). Mixing variances
+    count either: the two SEs agree within 30% (measured 0.0191 vs 0.0190), while each
+    effect's own SE shrinks by more than 40% (measured 0.081 vs 0.174 for y). Mixing variances
     is refused."""
     frame, _ = varied_world(1)
     kwargs = dict(n_folds=3, n_rep=1, seed=1, learner_params=FAST, cluster="m")
@@ -84,18 +85,58 @@ def test_sample_variance_flows_into_the_ratio():
         ratio_of_effects(*mixed)
 
 
-def test_sample_att_influence_by_hand():
-    """Two comparison units with odds 1 and 3 (propensities 0.5 and 0.75), residuals 2 and -1,
-    two treated units, no clusters: V = [(1·2)² + (3·-1)² + 1·2² + 3·(-1)²] / 2² = 5."""
-    y = np.array([2.0, -1.0, 10.0, 11.0])
-    d = np.array([0, 0, 1, 1])
-    g0 = np.zeros((4, 1))
-    m = np.array([[0.5], [0.75], [0.9], [0.9]])
-    values, pseudo, k = sample_att_influence(y, d, g0, m, np.ones((4, 1)), 0.01)
-    n = len(y)
-    variance = (np.sum(values[:, 0] ** 2) + np.sum(pseudo[:, 0] ** 2)) / n**2
-    assert variance == pytest.approx(5.0)
-    assert k[0] == 1.0 and np.all(values[2:, 0] == 0)
+def test_treated_outcomes_do_not_enter_the_sample_variance_without_clusters():
+    """Without clusters there is no cross term, and the noise model reads only comparison
+    units: a spread of effects added to the treated units' outcomes (±5 around 0, unrelated to
+    anything) moves the estimate and widens the population SE (measured 0.078 -> 0.198), but
+    leaves the sample-ATT SE exactly as it was (0.080)."""
+    frame, _ = varied_world(2, spread=0.0)
+    spread = frame.copy()
+    rng = np.random.default_rng(7)
+    spread["y"] += frame["d"] * rng.normal(scale=5.0, size=len(frame))
+    before = fit(frame, 2, variance="sample")
+    after = fit(spread, 2, variance="sample")
+    assert after.estimate != before.estimate
+    assert after.diagnostics["population_se"] > 2 * before.diagnostics["population_se"]
+    assert after.se == pytest.approx(before.se, rel=1e-12)
+
+
+def test_exchangeable_correlation_by_hand():
+    """Two clusters of two units with unit scales: residuals that agree within each cluster
+    give ρ = 1; residuals that cancel give 0 (clipped from -1); e = (1, 0.5, 1, 0.2) gives
+    [(1.5² + 1.2²) - (1 + 0.25 + 1 + 0.04)] / [(2² + 2²) - 4] = (3.69 - 2.29) / 4 = 0.35."""
+    clusters = np.array([0, 0, 1, 1])
+    scale = np.ones(4)
+    assert exchangeable_correlation(np.array([1.0, 1.0, -1.0, -1.0]), scale, clusters) == 1.0
+    assert exchangeable_correlation(np.array([1.0, -1.0, 1.0, -1.0]), scale, clusters) == 0.0
+    e = np.array([1.0, 0.5, 1.0, 0.2])
+    assert exchangeable_correlation(e, scale, clusters) == pytest.approx(0.35)
+    assert exchangeable_correlation(e, scale, np.arange(4)) == 0.0  # no pairs
+
+
+def test_treated_noise_total_by_hand():
+    """Variances 1, 4, 9 (scales 1, 2, 3), the first two in one cluster, ρ = 0.5: 14 plus
+    ρ times the cross pairs 2·1·2 = 4: 16; without clusters 14."""
+    variance = np.array([1.0, 4.0, 9.0])
+    assert treated_noise_total(variance, np.array([0, 0, 1]), 0.5) == pytest.approx(16.0)
+    assert treated_noise_total(variance, None, 0.5) == pytest.approx(14.0)
+
+
+def test_variance_with_own_part_by_hand():
+    """Influence (1, 2, -1), the first unit the treated own part, clusters {0, 1} and {2}, one
+    pseudo-unit 2: the population sum (1 + 2)² + 1 = 10 loses the own square 1 (its cross term
+    2·1·2 with the comparison unit of its cluster stays) and gains the pseudo-unit's 4: 13 / 3².
+    Where the kept cross term would make it too small (influence
+    (3, -2), own (3, 0), one cluster, pseudo 0.5: 1 - 9 + 0.25 < 0) it is floored at
+    (0.5 - 2)² = 2.25, over 2²."""
+    clusters = np.array([0, 0, 1])
+    influence, own = np.array([1.0, 2.0, -1.0]), np.array([1.0, 0.0, 0.0])
+    assert variance_of_mean(influence, clusters, np.array([2.0]), own) == pytest.approx(13 / 9)
+    assert variance_of_mean(influence, clusters) == pytest.approx(10 / 9)
+    floored = variance_of_mean(
+        np.array([3.0, -2.0]), np.array([0, 0]), np.array([0.5]), np.array([3.0, 0.0])
+    )
+    assert floored == pytest.approx(2.25 / 4)
 
 
 def test_unknown_variance_is_refused():

@@ -114,6 +114,10 @@ OUTCOME_POOL = 25_000
 # The pool's g0 fits, two folds at a time: notebook 03 runs alone on a 2-core machine, and the
 # estimates are the same for any number of threads (each fit is single-threaded).
 POOL_THREADS = 2
+# The intervals are for the contract's estimand, the average over the linked notes in hand
+# (att_dml's variance="sample"): the population variance also counts how much the link's effect
+# differs between notes, which is no error about that average (see the module doc).
+VARIANCE = "sample"
 
 
 @dataclass(frozen=True)
@@ -201,6 +205,7 @@ def estimate_note_level(
         outcome_offset=offset,
         outcome_pool=notes.outcome_pool if len(notes.outcome_pool) else None,
         pool_threads=POOL_THREADS,
+        variance=VARIANCE,
     )
     inapp, offsite = ratio.model["numerator"], ratio.model["denominator"]
     ratio = with_fieller_interval(ratio)

@@ -3,36 +3,109 @@
 DoubleML's influence-function variance is that of the population ATT: the average effect over
 units like the treated ones. Its treated units' term, the spread of y - g0(x) - θ among them,
 counts how much the effect differs from one treated unit to the next. When the question is the
-average over the treated units actually observed (what a simulator's truth holds, and what
-"what did links do to the linked notes" asks), that spread is no error: the estimate misses the
-truth only by the treated units' untreated-outcome noise, y0 - g0(x), and by the comparison
-units' term. The noise cannot be seen on treated units, but under the design's own assumption
-(no hidden confounding, overlap) the comparison units' squared residuals weighted by the ATT
-odds w = m/(1-m) estimate its sum over the treated units (Imbens 2004's conditional variance;
-Abadie and Imbens 2006):
+average over the treated units actually observed (the data contract's "average over linked
+notes of GMV with the link minus without it", and what a simulator's truth holds), that spread
+is no error: the estimate misses the truth only by the treated units' untreated-outcome noise,
+y0 - g0(x), and by the comparison units' term. So the sample-ATT variance keeps everything of
+the population one except the treated units' own clustered sum of squares, which it replaces
+by a model of that noise:
 
-    V = [ Σ_clusters (Σ_comparison w·e)²  +  k · Σ_comparison w·e² ] / n_treated²
+    V = Σ_clusters [ (T_c + C_c)² - T_c² ]  +  N          (over n², as the population one)
 
-with e = y - g0(x) on comparison units. The first term is the comparison units' own part of the
-influence function, cluster-robust; the second stands for the treated units' noise, counted as
-independent units and scaled by k, the design effect of clustering measured on the treated
-units' influence (how much larger their clustered sum of squares is than the plain one; at
-least 1), so that noise shared within a cluster is not assumed away.
+with T_c and C_c a cluster's treated and comparison influence totals. What stays, C_c² + 2·T_c·C_c,
+is the comparison term and its covariance with the treated units of the same cluster (a
+merchant's shared shock raises its linked notes' outcomes and lowers its comparison notes'
+residual term at once; dropping it overstates the variance). N, the treated units' noise:
 
-It rests on overlap: where treated units crowd a region with few comparison units, those
-few residuals stand for many treated units' noise and can badly understate it (see att_dml's
-`variance`).
+- its scale, σ²(x), from the comparison units' squared residuals e² = (y - g0(x))², cross-fitted.
+  For a non-negative outcome (money, counts) whose g0 predictions are all positive (a log-link
+  outcome model, `outcome_offset`), σ²(x) = φ(x)·g0(x), the dispersion φ learned by a
+  small LightGBM (target e²/g0, weight g0: each leaf's φ is Σe²/Σg0 there), so that the noise
+  grows with the predicted level beyond the comparison units' range, as a sum of purchases does
+  (under strong selection the best treated units sit above nearly all comparison units);
+  otherwise σ²(x) is learned directly from e²;
+- shared within clusters: an exchangeable correlation ρ, measured on the comparison units'
+  residuals against their σ(x) (Σ_c Σ_{i≠j} e_i·e_j / Σ_c Σ_{i≠j} σ_i·σ_j, clipped to [0, 1]):
+  N = Σ_c [ Σ σ_i² + ρ·((Σ σ_i)² - Σ σ_i²) ] over the treated units of cluster c.
 
-Represented as influence values (the comparison part, per unit and cluster) plus independent
-pseudo-units sqrt(k·w)·e/p (one per comparison unit), so that two outcomes' variances and
-covariance, and so the ratio's, follow from the same arithmetic as the population version.
+This does not read the treated units' outcomes at all, so the spread of their effects cannot
+enter it: on the simulated worlds, the same world with and without cannibalization (the same
+errors) gets nearly the same sample-ATT SE, which the population one does not.
+
+N enters as independent pseudo-units, one per comparison unit, sqrt(w)·e scaled so that their
+sum of squares is N (w = m/(1-m), the ATT odds): two outcomes' pseudo-units then multiply to a
+covariance of their noise read off the same comparison units, so the ratio of two effects gets
+its variance from the same arithmetic. If the kept cross terms ever made V smaller than the
+two parts allow, V is floored at (sqrt(N) - sqrt(Σ C_c²))² (Var(A + B) >= (sd A - sd B)²).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
+from lightgbm import LGBMRegressor
 
 from .result import aggregate_repetitions, variance_of_mean
+
+# The noise model: small and regularized (it learns one smooth scale, from the comparison units).
+NOISE_MODEL_PARAMS = {
+    "n_estimators": 200,
+    "learning_rate": 0.05,
+    "num_leaves": 15,
+    "min_child_samples": 100,
+    "subsample": 0.8,
+    "subsample_freq": 1,
+    "n_jobs": 1,
+    "verbose": -1,
+}
+
+
+@dataclass(frozen=True)
+class SampleVariance:
+    """att_dml's sample-ATT variance as influence values (n, n_rep): `values` the population
+    influence, `own` its treated units' part (whose clustered square is taken out), `pseudo`
+    (n_comparison, n_rep) the treated units' noise; with what the noise model found."""
+
+    values: np.ndarray
+    own: np.ndarray
+    pseudo: np.ndarray
+    noise_model: str
+    cluster_correlation: float
+    noise_share: float  # sqrt(N) over the population treated part's sqrt (median over reps)
+
+
+def _noise_scale(
+    x: np.ndarray, residual: np.ndarray, g0: np.ndarray, comparison: np.ndarray, seed: int
+) -> tuple[np.ndarray, str]:
+    """σ²(x) for every unit, learned on the comparison units' squared residuals."""
+    model = LGBMRegressor(**NOISE_MODEL_PARAMS, random_state=seed)
+    squared = residual[comparison] ** 2
+    if np.all(g0 > 0) and np.all(residual + g0 >= 0):  # a non-negative outcome, a positive g0
+        model.fit(x[comparison], squared / g0[comparison], sample_weight=g0[comparison])
+        return np.maximum(model.predict(x), 0.0) * g0, "dispersion × g0(x)"
+    model.fit(x[comparison], squared)
+    return np.maximum(model.predict(x), 0.0), "squared residuals"
+
+
+def exchangeable_correlation(
+    residual: np.ndarray, scale: np.ndarray, clusters: np.ndarray
+) -> float:
+    """ρ with E[e_i·e_j] = ρ·σ_i·σ_j for two units of one cluster, clipped to [0, 1]."""
+    pairs = np.sum(np.bincount(clusters, weights=residual) ** 2) - np.sum(residual**2)
+    bound = np.sum(np.bincount(clusters, weights=scale) ** 2) - np.sum(scale**2)
+    return float(np.clip(pairs / bound, 0.0, 1.0)) if bound > 0 else 0.0
+
+
+def treated_noise_total(
+    variance: np.ndarray, clusters: np.ndarray | None, correlation: float
+) -> float:
+    """Σ over clusters of the variance of the cluster's summed noise (exchangeable)."""
+    if clusters is None:
+        return float(np.sum(variance))
+    scale = np.sqrt(variance)
+    shared = np.sum(np.bincount(clusters, weights=scale) ** 2) - np.sum(variance)
+    return float(np.sum(variance) + correlation * shared)
 
 
 def sample_att_influence(
@@ -42,36 +115,59 @@ def sample_att_influence(
     propensity: np.ndarray,
     population_influence: np.ndarray,
     trim: float,
+    x: np.ndarray,
     clusters: np.ndarray | None = None,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per repetition (columns of g0, propensity and population_influence, each (n, n_rep)):
-    the comparison units' influence values (n, n_rep; 0 on treated units), the independent
-    pseudo-units standing for the treated units' noise (n_comparison, n_rep), and the design
-    effect k of each repetition."""
+    seed: int = 0,
+) -> SampleVariance:
+    """The sample-ATT influence pieces from a fitted ATT (g0, propensity and
+    population_influence per repetition, each (n, n_rep); x the design matrix)."""
     d = np.asarray(d)
-    p = d.mean()
-    comparison = d == 0
+    n, p = len(d), d.mean()
+    comparison, treated = d == 0, d == 1
+    residual_mean = y - g0.mean(axis=1)
+    sigma2, kind = _noise_scale(x, residual_mean, g0.mean(axis=1), comparison, seed)
+    rho = 0.0
+    if clusters is not None:
+        rho = exchangeable_correlation(
+            residual_mean[comparison], np.sqrt(sigma2[comparison]), clusters[comparison]
+        )
+    noise = treated_noise_total(
+        sigma2[treated], None if clusters is None else clusters[treated], rho
+    )
+    # On the influence scale: N / p² is what n² · V needs (V = Σ influence² / n²).
+    noise_total = noise / p**2
+
     m = np.clip(propensity, trim, 1 - trim)
     odds = m / (1 - m)
     residual = y[:, None] - g0
-    values = np.where(comparison[:, None], -odds * residual / p, 0.0)
-    treated_influence = np.where(comparison[:, None], 0.0, population_influence)
-    k = np.ones(g0.shape[1])
-    if clusters is not None:
-        for r in range(g0.shape[1]):
-            plain = variance_of_mean(treated_influence[:, r])
-            if plain > 0:
-                k[r] = max(1.0, variance_of_mean(treated_influence[:, r], clusters) / plain)
-    pseudo = np.sqrt(k[None, :] * odds[comparison]) * residual[comparison] / p
-    return values, pseudo, k
+    raw = np.sqrt(odds[comparison]) * residual[comparison]
+    size = np.sum(raw**2, axis=0)
+    factor = np.sqrt(np.divide(noise_total, size, out=np.zeros_like(size), where=size > 0))
+    pseudo = raw * factor[None, :]
+    own = np.where(treated[:, None], population_influence, 0.0)
+    shares = [
+        np.sqrt(noise_total / (n**2 * variance_of_mean(own[:, r], clusters)))
+        for r in range(own.shape[1])
+        if variance_of_mean(own[:, r], clusters) > 0
+    ]
+    return SampleVariance(
+        values=population_influence,
+        own=own,
+        pseudo=pseudo,
+        noise_model=kind,
+        cluster_correlation=rho,
+        noise_share=float(np.median(shares)) if shares else float("nan"),
+    )
 
 
 def sample_att_se(
-    thetas: np.ndarray, values: np.ndarray, pseudo: np.ndarray, clusters: np.ndarray | None
+    thetas: np.ndarray, pieces: SampleVariance, clusters: np.ndarray | None
 ) -> tuple[float, float]:
     """The estimate and its sample-ATT SE, aggregated over repetitions as DoubleML does."""
     ses = [
-        np.sqrt(variance_of_mean(values[:, r], clusters, pseudo[:, r]))
-        for r in range(values.shape[1])
+        np.sqrt(
+            variance_of_mean(pieces.values[:, r], clusters, pieces.pseudo[:, r], pieces.own[:, r])
+        )
+        for r in range(pieces.values.shape[1])
     ]
     return aggregate_repetitions(thetas, np.asarray(ses))

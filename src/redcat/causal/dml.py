@@ -375,15 +375,14 @@ def att_dml(
     variance : "population" (default, DoubleML's influence-function variance: the interval is
         for the average effect over units like the treated ones, and so counts how much the
         effect varies between them) or "sample" (the average over the treated units in hand:
-        their untreated-outcome noise, estimated from the weighted comparison residuals, in
-        place of the spread of their effects; see `redcat.causal._sample_variance`). Narrower
-        where effects vary a lot between treated units; the estimate is the same. The
-        population SE and interval stay in the diagnostics; the sensitivity analysis keeps
-        DoubleML's own (population) variance. It needs good overlap: the treated units' noise
-        is read off the comparison units that resemble them. Where treated units crowd a region
-        with few comparison units it is too small (the note-level truth benchmark's strong-
-        selection worlds: off-site intervals covered 14 of 16 worlds, one world's SE 22 against
-        the population 93), so the note level keeps "population".
+        the treated units' own clustered sum of squares is replaced by a model of their
+        untreated-outcome noise, learned on the comparison units' residuals, with its cluster
+        correlation; see `redcat.causal._sample_variance`). It does not read the treated
+        units' outcomes beyond their covariance with comparison units of the same cluster, so
+        a spread of effects between treated units does not widen it; with a constant effect it
+        is about the population one. The estimate is the same; the population SE and interval
+        stay in the diagnostics, and the sensitivity analysis keeps DoubleML's own (population)
+        variance. The note level uses it (`note_level.VARIANCE`).
     seed : seeds the folds (numpy's global state is restored afterwards) and the learners;
         the same seed gives the same result.
 
@@ -491,23 +490,28 @@ def att_dml(
     estimate, se = float(model.coef[0]), float(model.se[0])
     ci_low, ci_high = float(ci.iloc[0, 0]), float(ci.iloc[0, 1])
     thetas = np.asarray(model.all_coef[0], dtype=float)
-    values, extra, variance_notes = _psi_influence(model), None, {}
+    values, extra, own, variance_notes = _psi_influence(model), None, None, {}
     if variance == "sample":
-        values, extra, design_effect = sample_att_influence(
+        pieces = sample_att_influence(
             y,
             d,
             model.predictions["ml_g0"][:, :, 0],
             model.predictions["ml_m"][:, :, 0],
             values,
             trim,
+            x.to_numpy(dtype=float),
             clusters,
+            seed,
         )
+        values, extra, own = pieces.values, pieces.pseudo, pieces.own
         variance_notes = {
             "population_se": se,
             "population_ci": [ci_low, ci_high],
-            "treated_noise_design_effect": design_effect.tolist(),
+            "treated_noise_model": pieces.noise_model,
+            "treated_noise_cluster_correlation": pieces.cluster_correlation,
+            "treated_noise_share": pieces.noise_share,
         }
-        estimate, se = sample_att_se(thetas, values, extra, clusters)
+        estimate, se = sample_att_se(thetas, pieces, clusters)
         ci_low, ci_high = normal_ci(estimate, se)
     m_hat = model.predictions["ml_m"][:, :, 0]
     overlap = _overlap_diagnostics(m_hat, d, trim)
@@ -556,6 +560,7 @@ def att_dml(
         clusters=clusters,
         splits_key=_splits_key(model.smpls),
         extra=extra,
+        own=own,
     )
     return CausalResult(
         estimate=estimate,

@@ -63,17 +63,22 @@ def _ratio_variance(
     a: float,
     b: float,
     scale: float,
-    num: tuple[np.ndarray, np.ndarray | None],
-    den: tuple[np.ndarray, np.ndarray | None],
+    num: tuple[np.ndarray, np.ndarray | None, np.ndarray | None],
+    den: tuple[np.ndarray, np.ndarray | None, np.ndarray | None],
     clusters: np.ndarray | None,
 ) -> float:
-    """Delta-method variance of scale·a/b from the two effects' influence values (and
-    pseudo-units, when the variance is the sample ATT's)."""
+    """Delta-method variance of scale·a/b from the two effects' influence values (with
+    pseudo-units and own parts, when the variance is the sample ATT's)."""
 
     def combined(u: np.ndarray | None, v: np.ndarray | None) -> np.ndarray | None:
         return None if u is None else scale * (u / b - a * v / b**2)
 
-    return variance_of_mean(combined(num[0], den[0]), clusters, combined(num[1], den[1]))
+    return variance_of_mean(
+        combined(num[0], den[0]),
+        clusters,
+        combined(num[1], den[1]),
+        combined(num[2], den[2]),
+    )
 
 
 def ratio_of_effects(
@@ -117,12 +122,18 @@ def ratio_of_effects(
             raise ValueError("denominator effect is exactly zero in a repetition: no ratio")
         if_a, if_b = f_num.values[:, r], f_den.values[:, r]
         ex_a, ex_b = (None, None) if f_num.extra is None else (f_num.extra[:, r], f_den.extra[:, r])
+        own_a, own_b = (None, None) if f_num.own is None else (f_num.own[:, r], f_den.own[:, r])
         ratios.append(scale * a / b)
-        ses.append(math.sqrt(_ratio_variance(a, b, scale, (if_a, ex_a), (if_b, ex_b), clusters)))
-        var_a = variance_of_mean(if_a, clusters, ex_a)
-        var_b = variance_of_mean(if_b, clusters, ex_b)
+        ses.append(
+            math.sqrt(
+                _ratio_variance(a, b, scale, (if_a, ex_a, own_a), (if_b, ex_b, own_b), clusters)
+            )
+        )
+        var_a = variance_of_mean(if_a, clusters, ex_a, own_a)
+        var_b = variance_of_mean(if_b, clusters, ex_b, own_b)
         both = None if ex_a is None else ex_a + ex_b
-        cov = (variance_of_mean(if_a + if_b, clusters, both) - var_a - var_b) / 2
+        own_both = None if own_a is None else own_a + own_b
+        cov = (variance_of_mean(if_a + if_b, clusters, both, own_both) - var_a - var_b) / 2
         covs.append((var_a, var_b, cov))
         corrs.append(cov / math.sqrt(var_a * var_b) if var_a > 0 and var_b > 0 else float("nan"))
     estimate, se = aggregate_repetitions(np.array(ratios), np.array(ses))

@@ -60,7 +60,9 @@ class Influence:
     per-repetition estimates. `splits_key` identifies the cross-fitting folds: two estimates can
     be combined only when their unit index and folds agree. `extra[j, r]`, when present, are
     independent pseudo-units of the same scale (each its own cluster) that add to the variance
-    but to no unit: att_dml's sample-ATT variance puts the treated units' unseen noise there.
+    but to no unit: att_dml's sample-ATT variance puts the treated units' unseen noise there,
+    in place of `own[:, r]`, the treated units' part of `values`, whose own clustered square
+    leaves the variance (its cross terms with the comparison units stay; `variance_of_mean`).
     """
 
     values: np.ndarray
@@ -69,6 +71,7 @@ class Influence:
     clusters: np.ndarray | None = None
     splits_key: str = ""
     extra: np.ndarray | None = None
+    own: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -161,19 +164,30 @@ def aggregate_repetitions(thetas: np.ndarray, ses: np.ndarray) -> tuple[float, f
 
 
 def variance_of_mean(
-    influence: np.ndarray, clusters: np.ndarray | None = None, extra: np.ndarray | None = None
+    influence: np.ndarray,
+    clusters: np.ndarray | None = None,
+    extra: np.ndarray | None = None,
+    own: np.ndarray | None = None,
 ) -> float:
     """Variance of an estimate from its per-unit influence function: mean(IF²)/n, or with
     clusters (integer codes) the sum of squared cluster totals over n²; independent pseudo-units
-    `extra` (see `Influence`) add their sum of squares over n²."""
+    `extra` (see `Influence`) add their sum of squares over n². With `own` (the part of the
+    influence whose own clustered square the pseudo-units replace; see `Influence`), that square
+    is taken out and its cross terms with the rest kept, floored at (sd(extra) - sd(rest))²."""
     n = len(influence)
-    if clusters is None:
-        total = float(np.sum(influence**2))
-    else:
-        total = float(np.sum(np.bincount(clusters, weights=influence) ** 2))
-    if extra is not None:
-        total += float(np.sum(np.asarray(extra) ** 2))
-    return total / n**2
+
+    def squares(values: np.ndarray) -> float:
+        if clusters is None:
+            return float(np.sum(values**2))
+        return float(np.sum(np.bincount(clusters, weights=values) ** 2))
+
+    total = squares(influence)
+    added = 0.0 if extra is None else float(np.sum(np.asarray(extra) ** 2))
+    if own is None:
+        return (total + added) / n**2
+    rest = squares(influence - own)
+    floor = (math.sqrt(added) - math.sqrt(rest)) ** 2
+    return max(total - squares(own) + added, floor) / n**2
 
 
 def not_estimated(design: str, reason: str) -> CausalResult:
