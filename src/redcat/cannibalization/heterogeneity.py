@@ -9,7 +9,9 @@ subgroup's notes,
 with the nuisance models (outcome and propensity) cross-fitted once on all notes. Subgroups
 are defined by pre-link traits only, so the propensity model already conditions on them. The
 interval is the normal one from the subgroup's influence functions, clustered by merchant,
-per cross-fitting repetition, aggregated by the median (as for the overall effect). Subgroups
+per cross-fitting repetition, aggregated by the median (as for the overall effect), with the
+overall effect's variance (the sample-ATT one at the note level: the group's linked notes'
+noise from the fit's noise model in place of their own spread). Subgroups
 with fewer than MIN_LINKED linked notes are listed without an estimate.
 """
 
@@ -21,7 +23,13 @@ import math
 import numpy as np
 import pandas as pd
 
-from redcat.causal.result import CausalResult, aggregate_repetitions, normal_ci
+from redcat.causal._sample_variance import treated_noise_total
+from redcat.causal.result import (
+    CausalResult,
+    aggregate_repetitions,
+    normal_ci,
+    variance_of_mean,
+)
 
 log = logging.getLogger(__name__)
 
@@ -32,22 +40,34 @@ DIMENSIONS = ("industry", "has_inapp_store", "price_band", "tier")
 def subgroup_effect(
     result: CausalResult, members: np.ndarray, clusters: np.ndarray | None
 ) -> dict[str, float]:
-    """The ATT over the linked notes in `members` (bool mask over the fit's rows)."""
+    """The ATT over the linked notes in `members` (bool mask over the fit's rows), with the
+    variance the overall effect has: the population one, or, when the fit has the sample-ATT
+    variance, the same with the group's treated notes' own square replaced by their share of
+    the noise model (`redcat.causal._sample_variance`)."""
     model = result.model
     psi_a = np.asarray(model.psi_elements["psi_a"])[:, :, 0][members]
     psi_b = np.asarray(model.psi_elements["psi_b"])[:, :, 0][members]
-    n = int(members.sum())
+    fit = result.influence
+    sample = fit is not None and fit.noise_variance is not None
     thetas, ses = [], []
     group_clusters = pd.factorize(clusters[members])[0] if clusters is not None else None
     for r in range(psi_a.shape[1]):
         denominator = float(-psi_a[:, r].mean())
         theta = float(psi_b[:, r].mean() / denominator)
         influence = (psi_b[:, r] + psi_a[:, r] * theta) / denominator
-        if group_clusters is None:
-            variance = float(np.mean(influence**2) / n)
+        if sample:
+            # A treated note's influence is (y - g0 - θ)·c with c = -psi_a / denominator.
+            treated = psi_a[:, r] != 0
+            scale = -psi_a[treated, r] / denominator
+            noise = treated_noise_total(
+                scale**2 * fit.noise_variance[members][treated],
+                None if group_clusters is None else group_clusters[treated],
+                fit.noise_correlation,
+            )
+            own = np.where(treated, influence, 0.0)
+            variance = variance_of_mean(influence, group_clusters, np.sqrt([noise]), own)
         else:
-            totals = np.bincount(group_clusters, weights=influence)
-            variance = float(np.sum(totals**2) / n**2)
+            variance = variance_of_mean(influence, group_clusters)
         thetas.append(theta)
         ses.append(math.sqrt(variance))
     estimate, se = aggregate_repetitions(np.array(thetas), np.array(ses))

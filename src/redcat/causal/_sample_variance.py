@@ -70,6 +70,7 @@ class SampleVariance:
     values: np.ndarray
     own: np.ndarray
     pseudo: np.ndarray
+    noise_variance: np.ndarray  # σ²(x) on treated units, 0 on comparison units (outcome scale)
     noise_model: str
     cluster_correlation: float
     noise_share: float  # sqrt(N) over the population treated part's sqrt (median over reps)
@@ -154,6 +155,7 @@ def sample_att_influence(
         values=population_influence,
         own=own,
         pseudo=pseudo,
+        noise_variance=np.where(treated, sigma2, 0.0),
         noise_model=kind,
         cluster_correlation=rho,
         noise_share=float(np.median(shares)) if shares else float("nan"),

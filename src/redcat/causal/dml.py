@@ -491,6 +491,7 @@ def att_dml(
     ci_low, ci_high = float(ci.iloc[0, 0]), float(ci.iloc[0, 1])
     thetas = np.asarray(model.all_coef[0], dtype=float)
     values, extra, own, variance_notes = _psi_influence(model), None, None, {}
+    noise_variance, noise_correlation = None, 0.0
     if variance == "sample":
         pieces = sample_att_influence(
             y,
@@ -504,6 +505,7 @@ def att_dml(
             seed,
         )
         values, extra, own = pieces.values, pieces.pseudo, pieces.own
+        noise_variance, noise_correlation = pieces.noise_variance, pieces.cluster_correlation
         variance_notes = {
             "population_se": se,
             "population_ci": [ci_low, ci_high],
@@ -561,6 +563,8 @@ def att_dml(
         splits_key=_splits_key(model.smpls),
         extra=extra,
         own=own,
+        noise_variance=noise_variance,
+        noise_correlation=noise_correlation,
     )
     return CausalResult(
         estimate=estimate,

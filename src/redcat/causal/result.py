@@ -72,6 +72,10 @@ class Influence:
     splits_key: str = ""
     extra: np.ndarray | None = None
     own: np.ndarray | None = None
+    # The treated units' noise model behind `extra` (σ² per unit on the outcome's scale, 0 on
+    # comparison units, and its cluster correlation), to give a subset of them its own share.
+    noise_variance: np.ndarray | None = None
+    noise_correlation: float = 0.0
 
 
 @dataclass(frozen=True)
