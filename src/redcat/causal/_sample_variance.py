@@ -28,9 +28,12 @@ residual term at once; dropping it overstates the variance). N, the treated unit
   residuals against their σ(x) (Σ_c Σ_{i≠j} e_i·e_j / Σ_c Σ_{i≠j} σ_i·σ_j, clipped to [0, 1]):
   N = Σ_c [ Σ σ_i² + ρ·((Σ σ_i)² - Σ σ_i²) ] over the treated units of cluster c.
 
-This does not read the treated units' outcomes at all, so the spread of their effects cannot
-enter it: on the simulated worlds, the same world with and without cannibalization (the same
-errors) gets nearly the same sample-ATT SE, which the population one does not.
+The noise model does not read the treated units' outcomes, so the spread of their effects
+cannot enter it: on the note-level truth benchmark the same world with and without
+cannibalization (the same errors) gets nearly the same sample-ATT SE, where the population
+half-width grows 1.5-2x. Its limit is the same fact seen from the other side: a treated unit
+that sold far more than its traits predict adds to the error but not to the model, so where the
+treated units sit beyond nearly all comparison units (strong selection) it can be too small.
 
 N enters as independent pseudo-units, one per comparison unit, sqrt(w)·e scaled so that their
 sum of squares is N (w = m/(1-m), the ATT odds): two outcomes' pseudo-units then multiply to a
