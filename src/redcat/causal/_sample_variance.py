@@ -18,8 +18,9 @@ merchant's shared shock raises its linked notes' outcomes and lowers its compari
 residual term at once; dropping it overstates the variance). N, the treated units' noise:
 
 - its scale, σ²(x), from the comparison units' squared residuals e² = (y - g0(x))², cross-fitted.
-  For a non-negative outcome (money, counts) whose g0 predictions are all positive (a log-link
-  outcome model, `outcome_offset`), σ²(x) = φ(x)·g0(x), the dispersion φ learned by a
+  When the comparison units' outcomes are non-negative (money, counts) and the g0 predictions
+  all positive (e.g. a log-link outcome model, `outcome_offset`), σ²(x) = φ(x)·g0(x), the
+  dispersion φ learned by a
   small LightGBM (target e²/g0, weight g0: each leaf's φ is Σe²/Σg0 there), so that the noise
   grows with the predicted level beyond the comparison units' range, as a sum of purchases does
   (under strong selection the best treated units sit above nearly all comparison units);
@@ -80,12 +81,18 @@ class SampleVariance:
 
 
 def _noise_scale(
-    x: np.ndarray, residual: np.ndarray, g0: np.ndarray, comparison: np.ndarray, seed: int
+    x: np.ndarray,
+    y: np.ndarray,
+    residual: np.ndarray,
+    g0: np.ndarray,
+    comparison: np.ndarray,
+    seed: int,
 ) -> tuple[np.ndarray, str]:
-    """σ²(x) for every unit, learned on the comparison units' squared residuals."""
+    """σ²(x) for every unit, learned on the comparison units' squared residuals (the choice of
+    model reads comparison outcomes only, never the treated units')."""
     model = LGBMRegressor(**NOISE_MODEL_PARAMS, random_state=seed)
     squared = residual[comparison] ** 2
-    if np.all(g0 > 0) and np.all(residual + g0 >= 0):  # a non-negative outcome, a positive g0
+    if np.all(g0 > 0) and np.all(y[comparison] >= 0):
         model.fit(x[comparison], squared / g0[comparison], sample_weight=g0[comparison])
         return np.maximum(model.predict(x), 0.0) * g0, "dispersion × g0(x)"
     model.fit(x[comparison], squared)
@@ -129,7 +136,7 @@ def sample_att_influence(
     n, p = len(d), d.mean()
     comparison, treated = d == 0, d == 1
     residual_mean = y - g0.mean(axis=1)
-    sigma2, kind = _noise_scale(x, residual_mean, g0.mean(axis=1), comparison, seed)
+    sigma2, kind = _noise_scale(x, y, residual_mean, g0.mean(axis=1), comparison, seed)
     rho = 0.0
     if clusters is not None:
         rho = exchangeable_correlation(
@@ -148,6 +155,10 @@ def sample_att_influence(
     size = np.sum(raw**2, axis=0)
     factor = np.sqrt(np.divide(noise_total, size, out=np.zeros_like(size), where=size > 0))
     pseudo = raw * factor[None, :]
+    if len(pseudo):
+        # A repetition whose comparison residuals are all zero still carries the noise: as one
+        # pseudo-unit (its covariance with another outcome's noise is then not read off them).
+        pseudo[0, size <= 0] = np.sqrt(noise_total)
     own = np.where(treated[:, None], population_influence, 0.0)
     shares = [
         np.sqrt(noise_total / (n**2 * variance_of_mean(own[:, r], clusters)))

@@ -134,6 +134,9 @@ def ratio_of_effects(
         both = None if ex_a is None else ex_a + ex_b
         own_both = None if own_a is None else own_a + own_b
         cov = (variance_of_mean(if_a + if_b, clusters, both, own_both) - var_a - var_b) / 2
+        # A floored sample-ATT variance can leave the three pieces slightly inconsistent.
+        bound = math.sqrt(max(var_a, 0.0) * max(var_b, 0.0))
+        cov = min(max(cov, -bound), bound)
         covs.append((var_a, var_b, cov))
         corrs.append(cov / math.sqrt(var_a * var_b) if var_a > 0 and var_b > 0 else float("nan"))
     estimate, se = aggregate_repetitions(np.array(ratios), np.array(ses))
