@@ -20,8 +20,8 @@ residual term at once; dropping it overstates the variance). N, the treated unit
 - its scale, σ²(x), from the comparison units' squared residuals e² = (y - g0(x))², cross-fitted.
   When the comparison units' outcomes are non-negative (money, counts) and the g0 predictions
   all positive (e.g. a log-link outcome model, `outcome_offset`), σ²(x) = φ(x)·g0(x), the
-  dispersion φ learned by a
-  small LightGBM (target e²/g0, weight g0: each leaf's φ is Σe²/Σg0 there), so that the noise
+  dispersion φ learned by a small LightGBM (target e²/g0, weight g0: each leaf's φ is Σe²/Σg0
+  there), so that the noise
   grows with the predicted level beyond the comparison units' range, as a sum of purchases does
   (under strong selection the best treated units sit above nearly all comparison units);
   otherwise σ²(x) is learned directly from e²;
@@ -67,11 +67,10 @@ NOISE_MODEL_PARAMS = {
 
 @dataclass(frozen=True)
 class SampleVariance:
-    """att_dml's sample-ATT variance as influence values (n, n_rep): `values` the population
-    influence, `own` its treated units' part (whose clustered square is taken out), `pseudo`
-    (n_comparison, n_rep) the treated units' noise; with what the noise model found."""
+    """att_dml's sample-ATT variance beside the population influence (n, n_rep): `own` its
+    treated units' part (whose clustered square is taken out), `pseudo` (n_comparison, n_rep)
+    the treated units' noise; with what the noise model found."""
 
-    values: np.ndarray
     own: np.ndarray
     pseudo: np.ndarray
     noise_variance: np.ndarray  # σ²(x) on treated units, 0 on comparison units (outcome scale)
@@ -160,13 +159,9 @@ def sample_att_influence(
         # pseudo-unit (its covariance with another outcome's noise is then not read off them).
         pseudo[0, size <= 0] = np.sqrt(noise_total)
     own = np.where(treated[:, None], population_influence, 0.0)
-    shares = [
-        np.sqrt(noise_total / (n**2 * variance_of_mean(own[:, r], clusters)))
-        for r in range(own.shape[1])
-        if variance_of_mean(own[:, r], clusters) > 0
-    ]
+    own_variances = [variance_of_mean(own[:, r], clusters) for r in range(own.shape[1])]
+    shares = [np.sqrt(noise_total / (n**2 * v)) for v in own_variances if v > 0]
     return SampleVariance(
-        values=population_influence,
         own=own,
         pseudo=pseudo,
         noise_variance=np.where(treated, sigma2, 0.0),
@@ -177,13 +172,15 @@ def sample_att_influence(
 
 
 def sample_att_se(
-    thetas: np.ndarray, pieces: SampleVariance, clusters: np.ndarray | None
+    thetas: np.ndarray,
+    values: np.ndarray,
+    pieces: SampleVariance,
+    clusters: np.ndarray | None,
 ) -> tuple[float, float]:
-    """The estimate and its sample-ATT SE, aggregated over repetitions as DoubleML does."""
+    """The estimate and its sample-ATT SE (from the population influence `values` and the
+    pieces that replace its treated part), aggregated over repetitions as DoubleML does."""
     ses = [
-        np.sqrt(
-            variance_of_mean(pieces.values[:, r], clusters, pieces.pseudo[:, r], pieces.own[:, r])
-        )
-        for r in range(pieces.values.shape[1])
+        np.sqrt(variance_of_mean(values[:, r], clusters, pieces.pseudo[:, r], pieces.own[:, r]))
+        for r in range(values.shape[1])
     ]
     return aggregate_repetitions(thetas, np.asarray(ses))

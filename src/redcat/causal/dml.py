@@ -508,7 +508,7 @@ def att_dml(
             clusters,
             seed,
         )
-        values, extra, own = pieces.values, pieces.pseudo, pieces.own
+        extra, own = pieces.pseudo, pieces.own
         noise_variance, noise_correlation = pieces.noise_variance, pieces.cluster_correlation
         variance_notes = {
             "population_se": se,
@@ -517,7 +517,7 @@ def att_dml(
             "treated_noise_cluster_correlation": pieces.cluster_correlation,
             "treated_noise_share": pieces.noise_share,
         }
-        estimate, se = sample_att_se(thetas, pieces, clusters)
+        estimate, se = sample_att_se(thetas, values, pieces, clusters)
         ci_low, ci_high = normal_ci(estimate, se)
     m_hat = model.predictions["ml_m"][:, :, 0]
     overlap = _overlap_diagnostics(m_hat, d, trim)
