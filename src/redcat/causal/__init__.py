@@ -16,7 +16,8 @@ merchants or reports.
 """
 
 from .did import event_study, staggered_did, twfe_did
-from .dml import DEFAULT_LEARNER_PARAMS, att_dml
+from .dml import att_dml
+from .learners import DEFAULT_LEARNER_PARAMS
 from .ratio import att_dml_ratio, ratio_of_effects
 from .rdd import rdd, rdd_global_polynomial
 from .result import CausalResult, Influence

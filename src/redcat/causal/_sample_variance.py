@@ -50,18 +50,17 @@ from dataclasses import dataclass
 import numpy as np
 from lightgbm import LGBMRegressor
 
+from .learners import DEFAULT_LEARNER_PARAMS
 from .result import aggregate_repetitions, variance_of_mean
 
-# The noise model: small and regularized (it learns one smooth scale, from the comparison units).
+# The noise model: the nuisance learners' settings, with bigger leaves and no feature sampling
+# or shrinkage (it learns one smooth scale, from the comparison units).
 NOISE_MODEL_PARAMS = {
-    "n_estimators": 200,
-    "learning_rate": 0.05,
+    **DEFAULT_LEARNER_PARAMS,
     "num_leaves": 15,
     "min_child_samples": 100,
-    "subsample": 0.8,
-    "subsample_freq": 1,
-    "n_jobs": 1,
-    "verbose": -1,
+    "colsample_bytree": 1.0,
+    "reg_lambda": 0.0,
 }
 
 

@@ -42,24 +42,10 @@ from ._cluster_variance import running_doubleml
 from ._design import design_matrix
 from ._outcome_pool import pooled_untreated_predictions
 from ._sample_variance import sample_att_influence, sample_att_se
-from .learners import ExposureRegressor
+from .learners import DEFAULT_LEARNER_PARAMS, ExposureRegressor
 from .result import CausalResult, Influence, normal_ci
 
 logger = logging.getLogger(__name__)
-
-#: Regularized nuisance learners: shallow trees, slow learning, subsampling (see module doc).
-DEFAULT_LEARNER_PARAMS: dict[str, Any] = {
-    "n_estimators": 200,
-    "learning_rate": 0.05,
-    "num_leaves": 7,
-    "min_child_samples": 40,
-    "subsample": 0.8,
-    "subsample_freq": 1,
-    "colsample_bytree": 0.8,
-    "reg_lambda": 1.0,
-    "n_jobs": 1,  # small data: threads cost more than they save, and results stay reproducible
-    "verbose": -1,
-}
 
 #: att_dml's variances: the population ATT's (DoubleML) or the sample ATT's.
 VARIANCES = ("population", "sample")

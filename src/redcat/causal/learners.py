@@ -1,4 +1,5 @@
-"""Nuisance learners for `redcat.causal` beyond LightGBM's own estimators.
+"""Nuisance learners for `redcat.causal`: the default LightGBM settings, and beyond LightGBM's own
+estimators:
 
 `ExposureRegressor`: a log-link (Poisson) LightGBM outcome model with an exposure offset.
 Money outcomes such as a note's GMV are a product, exposure × value per unit of exposure (reads
@@ -17,6 +18,20 @@ from typing import Any
 import numpy as np
 from lightgbm import LGBMRegressor
 from sklearn.base import BaseEstimator, RegressorMixin
+
+#: Regularized nuisance learners: shallow trees, slow learning, subsampling (why: `redcat.causal.dml`).
+DEFAULT_LEARNER_PARAMS: dict[str, Any] = {
+    "n_estimators": 200,
+    "learning_rate": 0.05,
+    "num_leaves": 7,
+    "min_child_samples": 40,
+    "subsample": 0.8,
+    "subsample_freq": 1,
+    "colsample_bytree": 0.8,
+    "reg_lambda": 1.0,
+    "n_jobs": 1,  # small data: threads cost more than they save, and results stay reproducible
+    "verbose": -1,
+}
 
 
 class ExposureRegressor(RegressorMixin, BaseEstimator):
