@@ -56,15 +56,18 @@ def subgroup_effect(
         theta = float(psi_b[:, r].mean() / denominator)
         influence = (psi_b[:, r] + psi_a[:, r] * theta) / denominator
         if sample:
-            # A treated note's influence is (y - g0 - θ)·c with c = -psi_a / denominator.
-            treated = psi_a[:, r] != 0
-            scale = -psi_a[treated, r] / denominator
+            # A treated note's influence is (y - g0 - θ)·c with c = -psi_a / denominator; one
+            # beyond the comparison notes' support has its own residual·c instead.
+            scale = -psi_a[:, r] / denominator
+            beyond = fit.beyond_support[members]
+            within = (psi_a[:, r] != 0) & ~beyond
+            influence = np.where(beyond, scale * fit.own_residual[members, r], influence)
             noise = treated_noise_total(
-                scale**2 * fit.noise_variance[members][treated],
-                None if group_clusters is None else group_clusters[treated],
+                scale[within] ** 2 * fit.noise_variance[members][within],
+                None if group_clusters is None else group_clusters[within],
                 fit.noise_correlation,
             )
-            own = np.where(treated, influence, 0.0)
+            own = np.where(within, influence, 0.0)
             variance = variance_of_mean(influence, group_clusters, np.sqrt([noise]), own)
         else:
             variance = variance_of_mean(influence, group_clusters)

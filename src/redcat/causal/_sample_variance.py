@@ -32,9 +32,17 @@ residual term at once; dropping it overstates the variance). N, the treated unit
 The noise model does not read the treated units' outcomes, so the spread of their effects
 cannot enter it: on the note-level truth benchmark the same world with and without
 cannibalization (the same errors) gets nearly the same sample-ATT SE, where the population
-half-width grows 1.5-2x. Its limit is the same fact seen from the other side: a treated unit
-that sold far more than its traits predict adds to the error but not to the model, so where the
-treated units sit beyond nearly all comparison units (strong selection) it can be too small.
+half-width grows 1.5-2x. Its limit is the same fact seen from the other side: it is learned
+where the comparison units are. A treated unit with propensity above OWN_RESIDUAL_PROPENSITY
+(0.8: fewer than one comparison unit like it per four treated ones) is beyond their support,
+and there a treated unit that sold far more than its traits predict adds to the error but not
+to the model (under strong selection, about 40% of the linked notes). Those units keep their
+own term instead, the treated-outcome model's residual rescaled to the untreated level,
+(y - g1(x))·sqrt(g0(x)/g1(x)) over p (`untreated_scale_residual`; sqrt(g0/g1) because a
+sum of purchases has its variance in proportion to its mean, and the link adds purchases
+that are no error about the sample ATT), in place of their population term (y - g0 - θ)/p,
+with all its cross terms; N covers the others only. Under weak selection 1-4% of the linked
+notes are beyond, and the variance is the noise model's.
 
 N enters as independent pseudo-units, one per comparison unit, sqrt(w)·e scaled so that their
 sum of squares is N (w = m/(1-m), the ATT odds): two outcomes' pseudo-units then multiply to a
@@ -64,18 +72,27 @@ NOISE_MODEL_PARAMS = {
 }
 
 
+# Beyond this propensity a treated unit has fewer than one comparison unit like it per four
+# treated ones: the noise model, learned on comparison units, is not read there.
+OWN_RESIDUAL_PROPENSITY = 0.8
+
+
 @dataclass(frozen=True)
 class SampleVariance:
-    """att_dml's sample-ATT variance beside the population influence (n, n_rep): `own` its
-    treated units' part (whose clustered square is taken out), `pseudo` (n_comparison, n_rep)
-    the treated units' noise; with what the noise model found."""
+    """att_dml's sample-ATT variance pieces, each (n, n_rep) unless said: `values` the influence
+    (the population one, with the treated units beyond the comparison units' support on their
+    own residual), `own` the other treated units' part (whose clustered square is taken out),
+    `pseudo` (n_comparison, n_rep) those units' noise; with what the noise model found."""
 
+    values: np.ndarray
     own: np.ndarray
     pseudo: np.ndarray
-    noise_variance: np.ndarray  # σ²(x) on treated units, 0 on comparison units (outcome scale)
+    own_residual: np.ndarray  # beyond the support: untreated-scale residual (outcome scale), else 0
+    noise_variance: np.ndarray  # σ²(x) on treated units within the support, else 0 (outcome scale)
     noise_model: str
     cluster_correlation: float
     noise_share: float  # sqrt(N) over the population treated part's sqrt (median over reps)
+    beyond_support: np.ndarray  # treated units with propensity > OWN_RESIDUAL_PROPENSITY
 
 
 def _noise_scale(
@@ -117,10 +134,22 @@ def treated_noise_total(
     return float(np.sum(variance) + correlation * shared)
 
 
+def untreated_scale_residual(y: np.ndarray, g0: np.ndarray, g1: np.ndarray) -> np.ndarray:
+    """Treated units' residuals from the treated-outcome model, y - g1(x), scaled to the
+    untreated outcome's level by sqrt(g0/g1) when the outcome is non-negative and both
+    predictions positive (a sum of purchases: variance in proportion to the mean), else as is.
+    g0, g1: (n, n_rep); the result is (n, n_rep)."""
+    residual = y[:, None] - g1
+    if np.all(y >= 0) and np.all(g0 > 0) and np.all(g1 > 0):
+        return residual * np.sqrt(g0 / g1)
+    return residual
+
+
 def sample_att_influence(
     y: np.ndarray,
     d: np.ndarray,
     g0: np.ndarray,
+    g1: np.ndarray,
     propensity: np.ndarray,
     population_influence: np.ndarray,
     trim: float,
@@ -128,11 +157,13 @@ def sample_att_influence(
     clusters: np.ndarray | None = None,
     seed: int = 0,
 ) -> SampleVariance:
-    """The sample-ATT influence pieces from a fitted ATT (g0, propensity and
+    """The sample-ATT influence pieces from a fitted ATT (g0, g1, propensity and
     population_influence per repetition, each (n, n_rep); x the design matrix)."""
     d = np.asarray(d)
     n, p = len(d), d.mean()
     comparison, treated = d == 0, d == 1
+    beyond = treated & (propensity.mean(axis=1) > OWN_RESIDUAL_PROPENSITY)
+    within = treated & ~beyond
     residual_mean = y - g0.mean(axis=1)
     sigma2, kind = _noise_scale(x, y, residual_mean, g0.mean(axis=1), comparison, seed)
     rho = 0.0
@@ -140,9 +171,7 @@ def sample_att_influence(
         rho = exchangeable_correlation(
             residual_mean[comparison], np.sqrt(sigma2[comparison]), clusters[comparison]
         )
-    noise = treated_noise_total(
-        sigma2[treated], None if clusters is None else clusters[treated], rho
-    )
+    noise = treated_noise_total(sigma2[within], None if clusters is None else clusters[within], rho)
     # On the influence scale: N / p² is what n² · V needs (V = Σ influence² / n²).
     noise_total = noise / p**2
 
@@ -157,27 +186,30 @@ def sample_att_influence(
         # A repetition whose comparison residuals are all zero still carries the noise: as one
         # pseudo-unit (its covariance with another outcome's noise is then not read off them).
         pseudo[0, size <= 0] = np.sqrt(noise_total)
-    own = np.where(treated[:, None], population_influence, 0.0)
+    own_residual = np.where(beyond[:, None], untreated_scale_residual(y, g0, g1), 0.0)
+    # A treated unit's influence is its residual over p (the ATTE score's scale).
+    values = np.where(beyond[:, None], own_residual / p, population_influence)
+    own = np.where(within[:, None], population_influence, 0.0)
     own_variances = [variance_of_mean(own[:, r], clusters) for r in range(own.shape[1])]
     shares = [np.sqrt(noise_total / (n**2 * v)) for v in own_variances if v > 0]
     return SampleVariance(
+        values=values,
         own=own,
         pseudo=pseudo,
-        noise_variance=np.where(treated, sigma2, 0.0),
+        own_residual=own_residual,
+        noise_variance=np.where(within, sigma2, 0.0),
         noise_model=kind,
         cluster_correlation=rho,
         noise_share=float(np.median(shares)) if shares else float("nan"),
+        beyond_support=beyond,
     )
 
 
 def sample_att_se(
-    thetas: np.ndarray,
-    values: np.ndarray,
-    pieces: SampleVariance,
-    clusters: np.ndarray | None,
+    thetas: np.ndarray, pieces: SampleVariance, clusters: np.ndarray | None
 ) -> tuple[float, float]:
-    """The estimate and its sample-ATT SE (from the population influence `values` and the
-    pieces that replace its treated part), aggregated over repetitions as DoubleML does."""
+    """The estimate and its sample-ATT SE, aggregated over repetitions as DoubleML does."""
+    values = pieces.values
     ses = [
         np.sqrt(variance_of_mean(values[:, r], clusters, pieces.pseudo[:, r], pieces.own[:, r]))
         for r in range(values.shape[1])

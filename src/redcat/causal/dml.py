@@ -363,16 +363,14 @@ def att_dml(
         effect varies between them) or "sample" (the average over the treated units in hand:
         the treated units' own clustered sum of squares is replaced by a model of their
         untreated-outcome noise, learned on the comparison units' residuals, with its cluster
-        correlation; see `redcat.causal._sample_variance`). It does not read the treated
-        units' outcomes beyond their covariance with comparison units of the same cluster, so
-        a spread of effects between treated units does not widen it; with a constant effect it
-        is about the population one. The estimate is the same; the population SE and interval
-        stay in the diagnostics, and the sensitivity analysis keeps DoubleML's own (population)
-        variance. The note level does not use it (`note_level.VARIANCE`). Its weak point is the noise
-        model: where the treated units sit beyond nearly all comparison units and a few of
-        them sold far more than their traits predict, it is too small (the note-level truth
-        benchmark's strong-selection worlds, 40 seeds: off-site coverage 0.85 against
-        0.925-1.00).
+        correlation; treated units beyond the comparison units' support, propensity above
+        0.8, keep their own residual from the treated-outcome model, rescaled to the
+        untreated level; see `redcat.causal._sample_variance`). Within the support it does
+        not read the treated units' outcomes beyond their covariance with comparison units of
+        the same cluster, so a spread of effects between them does not widen it; with a
+        constant effect it is about the population one. The estimate is the same; the
+        population SE and interval stay in the diagnostics, and the sensitivity analysis
+        keeps DoubleML's own (population) variance.
     seed : seeds the folds (numpy's global state is restored afterwards) and the learners;
         the same seed gives the same result.
 
@@ -481,12 +479,13 @@ def att_dml(
     ci_low, ci_high = float(ci.iloc[0, 0]), float(ci.iloc[0, 1])
     thetas = np.asarray(model.all_coef[0], dtype=float)
     values, extra, own, variance_notes = _psi_influence(model), None, None, {}
-    noise_variance, noise_correlation = None, 0.0
+    noise_variance, noise_correlation, own_residual, beyond = None, 0.0, None, None
     if variance == "sample":
         pieces = sample_att_influence(
             y,
             d,
             model.predictions["ml_g0"][:, :, 0],
+            model.predictions["ml_g1"][:, :, 0],
             model.predictions["ml_m"][:, :, 0],
             values,
             trim,
@@ -494,7 +493,8 @@ def att_dml(
             clusters,
             seed,
         )
-        extra, own = pieces.pseudo, pieces.own
+        values, extra, own = pieces.values, pieces.pseudo, pieces.own
+        own_residual, beyond = pieces.own_residual, pieces.beyond_support
         noise_variance, noise_correlation = pieces.noise_variance, pieces.cluster_correlation
         variance_notes = {
             "population_se": se,
@@ -502,8 +502,9 @@ def att_dml(
             "treated_noise_model": pieces.noise_model,
             "treated_noise_cluster_correlation": pieces.cluster_correlation,
             "treated_noise_share": pieces.noise_share,
+            "treated_on_own_residual": int(pieces.beyond_support.sum()),
         }
-        estimate, se = sample_att_se(thetas, values, pieces, clusters)
+        estimate, se = sample_att_se(thetas, pieces, clusters)
         ci_low, ci_high = normal_ci(estimate, se)
     m_hat = model.predictions["ml_m"][:, :, 0]
     overlap = _overlap_diagnostics(m_hat, d, trim)
@@ -555,6 +556,8 @@ def att_dml(
         own=own,
         noise_variance=noise_variance,
         noise_correlation=noise_correlation,
+        own_residual=own_residual,
+        beyond_support=beyond,
     )
     return CausalResult(
         estimate=estimate,

@@ -63,6 +63,8 @@ class Influence:
     but to no unit: att_dml's sample-ATT variance puts the treated units' unseen noise there,
     in place of `own[:, r]`, the treated units' part of `values`, whose own clustered square
     leaves the variance (its cross terms with the comparison units stay; `variance_of_mean`).
+    Treated units beyond the comparison units' support are not in `own`: their `values` are
+    their own residuals (see `redcat.causal._sample_variance`).
     """
 
     values: np.ndarray
@@ -76,6 +78,11 @@ class Influence:
     # comparison units, and its cluster correlation), to give a subset of them its own share.
     noise_variance: np.ndarray | None = None
     noise_correlation: float = 0.0
+    # Treated units beyond the comparison units' support (`beyond_support`) carry their own
+    # residual instead of the noise model (outcome scale, (n, n_rep), 0 elsewhere; `values`
+    # holds it over p).
+    own_residual: np.ndarray | None = None
+    beyond_support: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
