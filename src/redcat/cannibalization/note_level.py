@@ -13,33 +13,34 @@ Design (see `frames` and `controls` for the pieces):
   −ATT(in-app)/ATT(off-site) with Fieller's interval from their joint influence functions
   (unbounded when the off-site effect cannot be told from zero).
 
-Intervals: DoubleML's population variance (VARIANCE). It also counts how much the link's effect
-varies between notes, which is no error about the contract's estimand, the average over the
-linked notes in hand: on the simulated worlds the same seed gives the same errors at every
-cannibalization level, yet the population half-widths grow with cannibalization (off-site
-1.5-2x from none to strong), and so over-cover. att_dml's variance="sample" removes that, but
-its noise model is too small under strong selection (below), so it is not the default.
+Intervals: the sample-ATT variance (VARIANCE; `redcat.causal._sample_variance`). DoubleML's
+population variance also counts how much the link's effect varies between notes, which is no
+error about the contract's estimand, the average over the linked notes in hand: on the
+simulated worlds the same seed gives the same errors at every cannibalization level, yet the
+population half-widths grow with cannibalization (off-site 1.5-2x from none to strong), and so
+over-cover. The sample-ATT variance replaces the linked notes' own term by a model of their
+GMV-without-link noise learned on comparison notes, except for linked notes beyond the
+comparison notes' support (propensity above 0.8), which keep their own residual.
 
 Measured on simulated worlds (benchmarks/bench_cannibalization_truth.py, 100,000 notes, with
 6,000 sampled comparison notes of unenrolled merchants and the 25,000-note outcome pool,
-OUTCOME_POOL), where links are chosen on observables, 30 seeds 1000-1029 (29 in strong_strong)
-with variance="sample", paired with the population variance on the same worlds: 95% coverage in
-[0.90, 0.99] in 13 of the 18 note-level cells, against 8 (on all 40 seeds 1000-1039: 11 against
-12; seeds 1030-1039 brought off-site under strong selection to 0.85 and the ratio to 0.85-0.875
-in three cells). In-app 0.93-0.97 in all six scenarios (population 0.97-1.00);
-the ratio 0.93 in all six (population 0.90-1.00, in range in two); off-site 1.00, 1.00 and 0.97
-under weak selection (population 1.00: GMV is heavy-tailed, and a world with a viral note has
-both a large error and a large standard error, so even there errors spread only 0.86-0.99 SE)
-and 0.86-0.87 under strong selection (population 0.93-1.00), where errors spread 1.24-1.31 SE:
-the noise model of the linked notes' GMV without a link, learned on comparison notes, is too
-small in the few worlds whose best linked notes sold far more than their traits predict (seeds
-1011 and 1012: half-widths 55 against the population's 127 and 74, errors 113 and 55).
-|bias| under a quarter of the half-width in 22 of 24 cells; the misses are the ratio's, -0.18 ±
-0.17 in strong_strong against 0.11 and -0.45 ± 0.47 in none_strong against 0.32. The merchant
-level is unchanged (0.90). With the population variance, 40 seeds 1000-1039 gave 18 of 24 cells
-in range (in-app 0.95-0.975; off-site 0.975 and 0.925 without cannibalization, 1.00 in the other
-four; the ratio 0.95-0.975 except 0.875 in moderate_strong and strong_strong; merchant
-0.90-0.925). Without the pool (the default until 6 Dec 2026) the same 40 seeds gave 14 of 24:
+OUTCOME_POOL), where links are chosen on observables, 40 seeds 1000-1039, all three
+variances scored on the same fits: 95% coverage in [0.90, 0.99] in 16 of the 18 note-level
+cells, against 12 with the population variance and 12 with the noise model alone (no
+own-residual rule). In-app 0.90-0.975 (population 0.90-0.975); off-site 0.925-0.975 in all
+six (population 1.00 in four: too wide; the noise model alone 0.85 in the three
+strong-selection cells, where the best linked notes sit beyond nearly all comparison notes
+and a few sold far more than their traits predict); the ratio 0.925-0.95 under strong
+selection (population 0.875 in two) but 0.85 in moderate_weak and strong_weak (population
+0.95-0.975): there the in-app intervals are at the edge (0.90), and the ratio's
+intervals lean on them.
+Errors spread 0.92-1.03 SE off-site (population 0.49-1.0). Bias is the estimator's, the same
+under any variance: |bias| under a quarter of the median half-width in 22 of 24 cells; the
+misses are the ratio's, -0.18 in strong_strong and -0.54 in none_strong. The merchant level
+is unchanged (0.90-0.925). With 40 worlds a cell's coverage is a count out of 40: exact 95%
+intervals land in [0.90, 0.99] with probability 0.82 per cell, so about 15 of 18 cells.
+Without the pool (the default until 6 Dec 2026), with the population variance, the same 40
+seeds gave 14 of 24:
 in-app coverage 0.875-0.90 under strong selection with an upward error (median +41 ¥; with the
 pool +22), 1.00 in none_weak; off-site 1.00 in four cells and 0.85 in none_strong.
 Under strong selection, without the pool, the in-app error came from
@@ -120,13 +121,10 @@ OUTCOME_POOL = 25_000
 # The pool's g0 fits, two folds at a time: notebook 03 runs alone on a 2-core machine, and the
 # estimates are the same for any number of threads (each fit is single-threaded).
 POOL_THREADS = 2
-# att_dml's variance. "sample" targets the contract's estimand (the average over the linked notes
-# in hand) and does not count how much the link's effect differs between notes; on 30 paired
-# truth-benchmark seeds it put 13 of 18 note-level cells in range against 8, but on all 40 it
-# was 11 against 12, and its misses are too narrow (off-site under strong selection 0.85, the
-# ratio 0.85-0.875 in three cells), where the population variance's are too wide. So the
-# population variance (DoubleML's, conservative where effects vary) stays the default.
-VARIANCE = "population"
+# att_dml's variance: "sample" targets the contract's estimand (the average over the linked notes
+# in hand); on the 40 paired truth-benchmark seeds it put 16 of 18 note-level cells in range,
+# against 12 for the population variance (module doc).
+VARIANCE = "sample"
 
 
 @dataclass(frozen=True)
