@@ -10,7 +10,11 @@ import pandas as pd
 import pytest
 
 from redcat.causal import att_dml, att_dml_ratio, ratio_of_effects
-from redcat.causal._sample_variance import exchangeable_correlation, treated_noise_total
+from redcat.causal._sample_variance import (
+    exchangeable_correlation,
+    treated_noise_total,
+    untreated_scale_residual,
+)
 from redcat.causal.result import variance_of_mean
 
 FAST = {"n_estimators": 150, "learning_rate": 0.05, "min_child_samples": 20}
@@ -128,6 +132,18 @@ def test_treated_noise_total_by_hand():
     variance = np.array([1.0, 4.0, 9.0])
     assert treated_noise_total(variance, np.array([0, 0, 1]), 0.5) == pytest.approx(16.0)
     assert treated_noise_total(variance, None, 0.5) == pytest.approx(14.0)
+
+
+def test_untreated_scale_residual_by_hand():
+    """y = 10, g1 = 8, g0 = 2: residual 2 brought to the untreated level, 2·sqrt(2/8) = 1; a
+    negative outcome or a non-positive prediction leaves the residual as it is, and says so."""
+    g0, g1 = np.array([[2.0, 2.0]]), np.array([[8.0, 8.0]])
+    scaled, done = untreated_scale_residual(np.array([10.0]), g0, g1)
+    assert done and scaled.tolist() == [[1.0, 1.0]]
+    raw, done = untreated_scale_residual(np.array([-1.0]), g0, g1)
+    assert not done and raw.tolist() == [[-9.0, -9.0]]
+    raw, done = untreated_scale_residual(np.array([10.0]), np.array([[0.0, 2.0]]), g1)
+    assert not done and raw.tolist() == [[2.0, 2.0]]
 
 
 def test_variance_with_own_part_by_hand():

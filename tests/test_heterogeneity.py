@@ -30,7 +30,8 @@ def grouped_world(seed: int, n: int = 2000) -> tuple[pd.DataFrame, np.ndarray]:
 
 @pytest.mark.parametrize("variance", ["population", "sample"])
 def test_the_whole_sample_as_one_group_is_the_overall_effect(variance):
-    """All units in the group: att_dml's own estimate and SE, to 1e-9 without clusters; with
+    """All units in the group (with the sample-ATT variance, linked units within and beyond
+    the comparison units' support): att_dml's own estimate and SE, to 1e-9 without clusters; with
     clusters within 0.1% (DoubleML's clustered fit solves its score slightly differently:
     measured 2e-5 on the estimate, 1e-4 on the SE)."""
     frame, _ = grouped_world(0)
@@ -47,6 +48,9 @@ def test_the_whole_sample_as_one_group_is_the_overall_effect(variance):
             cluster=cluster,
             variance=variance,
         )
+        if variance == "sample":  # both kinds of treated units are in the group
+            beyond = result.influence.beyond_support
+            assert 0 < beyond.sum() < frame["d"].sum()
         clusters = None if cluster is None else frame[cluster].to_numpy()
         whole = subgroup_effect(result, np.ones(len(frame), bool), clusters)
         assert whole["estimate"] == pytest.approx(result.estimate, rel=tolerance)

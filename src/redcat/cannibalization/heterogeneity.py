@@ -11,7 +11,8 @@ are defined by pre-link traits only, so the propensity model already conditions 
 interval is the normal one from the subgroup's influence functions, clustered by merchant,
 per cross-fitting repetition, aggregated by the median (as for the overall effect), with the
 overall effect's variance (the sample-ATT one at the note level: the group's linked notes'
-noise from the fit's noise model in place of their own spread). Subgroups
+noise from the fit's noise model in place of their own spread, and for those beyond the
+comparison notes' support their own residual). Subgroups
 with fewer than MIN_LINKED linked notes are listed without an estimate.
 """
 
@@ -43,7 +44,8 @@ def subgroup_effect(
     """The ATT over the linked notes in `members` (bool mask over the fit's rows), with the
     variance the overall effect has: the population one, or, when the fit has the sample-ATT
     variance, the same with the group's treated notes' own square replaced by their share of
-    the noise model (`redcat.causal._sample_variance`)."""
+    the noise model, and those beyond the comparison notes' support on their own residual
+    (`redcat.causal._sample_variance`)."""
     model = result.model
     psi_a = np.asarray(model.psi_elements["psi_a"])[:, :, 0][members]
     psi_b = np.asarray(model.psi_elements["psi_b"])[:, :, 0][members]
@@ -59,7 +61,11 @@ def subgroup_effect(
             # A treated note's influence is (y - g0 - θ)·c with c = -psi_a / denominator; one
             # beyond the comparison notes' support has its own residual·c instead.
             scale = -psi_a[:, r] / denominator
-            beyond = fit.beyond_support[members]
+            beyond = (
+                np.zeros(members.sum(), dtype=bool)
+                if fit.beyond_support is None
+                else fit.beyond_support[members]
+            )
             within = (psi_a[:, r] != 0) & ~beyond
             influence = np.where(beyond, scale * fit.own_residual[members, r], influence)
             noise = treated_noise_total(

@@ -365,9 +365,10 @@ def att_dml(
         untreated-outcome noise, learned on the comparison units' residuals, with its cluster
         correlation; treated units beyond the comparison units' support, propensity above
         0.8, keep their own residual from the treated-outcome model, rescaled to the
-        untreated level; see `redcat.causal._sample_variance`). Within the support it does
-        not read the treated units' outcomes beyond their covariance with comparison units of
-        the same cluster, so a spread of effects between them does not widen it; with a
+        untreated level; see `redcat.causal._sample_variance`). Within the support it reads
+        the treated units' outcomes only through their covariance with other units of the same
+        cluster, so a spread of effects between them does not widen it (beyond it, the
+        part of the effects their traits do not predict does); with a
         constant effect it is about the population one. The estimate is the same; the
         population SE and interval stay in the diagnostics, and the sensitivity analysis
         keeps DoubleML's own (population) variance.
@@ -503,6 +504,7 @@ def att_dml(
             "treated_noise_cluster_correlation": pieces.cluster_correlation,
             "treated_noise_share": pieces.noise_share,
             "treated_on_own_residual": int(pieces.beyond_support.sum()),
+            "own_residual_scaled": pieces.own_residual_scaled,
         }
         estimate, se = sample_att_se(thetas, pieces, clusters)
         ci_low, ci_high = normal_ci(estimate, se)

@@ -106,8 +106,14 @@ def ratio_of_effects(
     if not (isinstance(scale, (int, float)) and math.isfinite(scale) and scale != 0):
         raise ValueError(f"scale must be a non-zero finite number, got {scale!r}")
 
-    if (f_num.extra is None) != (f_den.extra is None) or (
-        f_num.extra is not None and f_num.extra.shape != f_den.extra.shape
+    beyond_differs = (f_num.beyond_support is None) != (f_den.beyond_support is None) or (
+        f_num.beyond_support is not None
+        and not np.array_equal(f_num.beyond_support, f_den.beyond_support)
+    )
+    if (
+        (f_num.extra is None) != (f_den.extra is None)
+        or (f_num.extra is not None and f_num.extra.shape != f_den.extra.shape)
+        or beyond_differs
     ):
         raise ValueError(
             "numerator and denominator use different variances (sample-ATT vs population): "

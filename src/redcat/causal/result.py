@@ -56,7 +56,8 @@ class Influence:
     """Per-unit influence functions of one estimate, for combining estimates on the same units.
 
     `values[i, r]` is unit i's influence in repetition r, scaled so that the repetition's
-    estimate minus the truth is approximately `values[:, r].mean()`. `thetas[r]` are the
+    estimate minus the truth is approximately `values[:, r].mean()` (for the population
+    variance; the sample-ATT one puts other terms in for some treated units, see below). `thetas[r]` are the
     per-repetition estimates. `splits_key` identifies the cross-fitting folds: two estimates can
     be combined only when their unit index and folds agree. `extra[j, r]`, when present, are
     independent pseudo-units of the same scale (each its own cluster) that add to the variance
@@ -75,7 +76,8 @@ class Influence:
     extra: np.ndarray | None = None
     own: np.ndarray | None = None
     # The treated units' noise model behind `extra` (σ² per unit on the outcome's scale, 0 on
-    # comparison units, and its cluster correlation), to give a subset of them its own share.
+    # comparison units and beyond the support, and its cluster correlation), to give a subset
+    # of them its own share.
     noise_variance: np.ndarray | None = None
     noise_correlation: float = 0.0
     # Treated units beyond the comparison units' support (`beyond_support`) carry their own
