@@ -22,10 +22,11 @@ over-cover. The sample-ATT variance replaces the linked notes' own term by a mod
 GMV-without-link noise learned on comparison notes, except for linked notes beyond the
 comparison notes' support (propensity above 0.8), which keep their own residual.
 
-Measured on simulated worlds (benchmarks/bench_cannibalization_truth.py, 100,000 notes, with
-6,000 sampled comparison notes of unenrolled merchants and the 25,000-note outcome pool,
-OUTCOME_POOL), where links are chosen on observables, 40 seeds 1000-1039, all three
-variances scored on the same fits: 95% coverage in [0.90, 0.99] in 16 of the 18 note-level
+Measured on simulated worlds (100,000 notes, with 6,000 sampled comparison notes of
+unenrolled merchants and the 25,000-note outcome pool, OUTCOME_POOL), where links are chosen
+on observables, 40 seeds 1000-1039, the three variances scored on the same fits
+(benchmarks/bench_note_variance.py; the estimates are those of
+benchmarks/bench_cannibalization_truth.py, seed for seed): 95% coverage in [0.90, 0.99] in 16 of the 18 note-level
 cells, against 12 with the population variance and 12 with the noise model alone (no
 own-residual rule). In-app 0.90-0.975 (population 0.90-0.975); off-site 0.925-0.975 in all
 six (population 1.00 in four: too wide; the noise model alone 0.85 in the three
