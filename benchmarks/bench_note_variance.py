@@ -52,7 +52,10 @@ VARIANCES = {"population": None, "sample": OWN_RESIDUAL_PROPENSITY, "noise_model
 
 
 def fit_world(scenario: str, seed: int, notes: int, folder: str) -> str:
-    """Fit one world's note level (population variance) and save its arrays."""
+    """Fit one world's note level (population variance) and save its arrays (a world already
+    saved is skipped, so an interrupted run picks up where it stopped)."""
+    if all((Path(folder) / f"{scenario}_{seed}_{name}.npz").exists() for name in OUTCOMES):
+        return f"{scenario} {seed} (already saved)"
     logging.disable(logging.WARNING)
     import redcat.cannibalization.note_level as note_level
     from redcat.data import load_dataset

@@ -198,8 +198,7 @@ def sample_att_influence(
         # pseudo-unit (its covariance with another outcome's noise is then not read off them).
         pseudo[0, size <= 0] = np.sqrt(noise_total)
     own_residual = np.zeros_like(g0)
-    scaled, scaled_flag = untreated_scale_residual(y[beyond], g0[beyond], g1[beyond])
-    own_residual[beyond] = scaled
+    own_residual[beyond], rescaled = untreated_scale_residual(y[beyond], g0[beyond], g1[beyond])
     # A treated unit's influence is its residual over p (the ATTE score's scale).
     values = np.where(beyond[:, None], own_residual / p, population_influence)
     own = np.where(within[:, None], population_influence, 0.0)
@@ -215,7 +214,7 @@ def sample_att_influence(
         cluster_correlation=rho,
         noise_share=float(np.median(shares)) if shares else float("nan"),
         beyond_support=beyond,
-        own_residual_scaled=scaled_flag,
+        own_residual_scaled=rescaled,
     )
 
 
