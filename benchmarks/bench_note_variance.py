@@ -6,9 +6,10 @@ on 2 cores). Here each world's note level is fitted once and what a variance nee
 (`--save DIR`): per outcome y, treatment, clusters, design matrix, the cross-fitted g0, g1 and
 propensities, the population influence and the per-repetition estimates, with the simulator's
 true effect over the linked notes. `--score DIR` then scores the population variance, the
-sample-ATT one, and the sample-ATT one without its own-residual rule ("noise_model_only": every
-linked note on the comparison-learned noise model) from those arrays with the shipped code (`variance_of_mean`, `sample_att_influence`,
-`ratio_of_effects`, Fieller's interval), in minutes: 95% coverage per scenario and key, the
+sample-ATT one, and the sample-ATT one without its own-residual rule ("noise_model_only":
+every linked note on the comparison-learned noise model) from those arrays with the shipped
+code (`variance_of_mean`, `sample_att_influence`, `ratio_of_effects`, Fieller's interval), in
+minutes: 95% coverage per scenario and key, the
 spread of errors in SEs, and the cells with coverage in [0.90, 0.99].
 
     python benchmarks/bench_note_variance.py --save benchmarks/results/note_fits \
@@ -59,6 +60,7 @@ def fit_world(scenario: str, seed: int, notes: int, folder: str) -> str:
     logging.disable(logging.WARNING)
     import redcat.cannibalization.note_level as note_level
     from redcat.data import load_dataset
+    from redcat.notebook import resolve_as_of
     from redcat.simulate import WorldConfig, simulate_world, write_world
 
     note_level.VARIANCE = "population"  # the influence saved is the population one
@@ -66,8 +68,7 @@ def fit_world(scenario: str, seed: int, notes: int, folder: str) -> str:
     with tempfile.TemporaryDirectory(prefix="redcat-variance-") as tmp:
         write_world(world, Path(tmp))
         data = load_dataset(tmp)
-        end = pd.Timestamp(data.data_end)
-        as_of = end.normalize() + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)
+        as_of = resolve_as_of("", data)  # the end of the data's last day
         result = note_level.estimate_note_level(
             data, window_days=14, horizon_hours=72, as_of=as_of, seed=seed
         )

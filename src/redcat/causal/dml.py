@@ -479,8 +479,8 @@ def att_dml(
     estimate, se = float(model.coef[0]), float(model.se[0])
     ci_low, ci_high = float(ci.iloc[0, 0]), float(ci.iloc[0, 1])
     thetas = np.asarray(model.all_coef[0], dtype=float)
-    values, extra, own, variance_notes = _psi_influence(model), None, None, {}
-    noise_variance, noise_correlation, own_residual, beyond = None, 0.0, None, None
+    values, variance_notes = _psi_influence(model), {}
+    sample_fields: dict[str, Any] = {}  # the Influence's sample-ATT pieces
     if variance == "sample":
         pieces = sample_att_influence(
             y,
@@ -494,9 +494,15 @@ def att_dml(
             clusters,
             seed,
         )
-        values, extra, own = pieces.values, pieces.pseudo, pieces.own
-        own_residual, beyond = pieces.own_residual, pieces.beyond_support
-        noise_variance, noise_correlation = pieces.noise_variance, pieces.cluster_correlation
+        values = pieces.values
+        sample_fields = {
+            "extra": pieces.pseudo,
+            "own": pieces.own,
+            "noise_variance": pieces.noise_variance,
+            "noise_correlation": pieces.cluster_correlation,
+            "own_residual": pieces.own_residual,
+            "beyond_support": pieces.beyond_support,
+        }
         variance_notes = {
             "population_se": se,
             "population_ci": [ci_low, ci_high],
@@ -554,12 +560,7 @@ def att_dml(
         index=df.index,
         clusters=clusters,
         splits_key=_splits_key(model.smpls),
-        extra=extra,
-        own=own,
-        noise_variance=noise_variance,
-        noise_correlation=noise_correlation,
-        own_residual=own_residual,
-        beyond_support=beyond,
+        **sample_fields,
     )
     return CausalResult(
         estimate=estimate,

@@ -1,5 +1,5 @@
-"""Nuisance learners for `redcat.causal`: the default LightGBM settings, and beyond LightGBM's own
-estimators:
+"""Nuisance learners for `redcat.causal`: the default LightGBM settings and, beyond LightGBM's
+own estimators:
 
 `ExposureRegressor`: a log-link (Poisson) LightGBM outcome model with an exposure offset.
 Money outcomes such as a note's GMV are a product, exposure × value per unit of exposure (reads
@@ -19,7 +19,8 @@ import numpy as np
 from lightgbm import LGBMRegressor
 from sklearn.base import BaseEstimator, RegressorMixin
 
-#: Regularized nuisance learners: shallow trees, slow learning, subsampling (why: `redcat.causal.dml`).
+#: Regularized nuisance learners: shallow trees, slow learning, subsampling (why: the module
+#: doc of `redcat.causal.dml`).
 DEFAULT_LEARNER_PARAMS: dict[str, Any] = {
     "n_estimators": 200,
     "learning_rate": 0.05,

@@ -81,6 +81,14 @@ def _ratio_variance(
     )
 
 
+def _same_variance(a: Influence, b: Influence) -> bool:
+    """Both population influences, or both sample-ATT ones with pseudo-units of one shape and
+    the same units on their own residual."""
+    if a.extra is None or b.extra is None:
+        return a.extra is None and b.extra is None
+    return a.extra.shape == b.extra.shape and np.array_equal(a.beyond_support, b.beyond_support)
+
+
 def ratio_of_effects(
     numerator: CausalResult, denominator: CausalResult, *, scale: float = -1.0
 ) -> CausalResult:
@@ -106,15 +114,7 @@ def ratio_of_effects(
     if not (isinstance(scale, (int, float)) and math.isfinite(scale) and scale != 0):
         raise ValueError(f"scale must be a non-zero finite number, got {scale!r}")
 
-    beyond_differs = (f_num.beyond_support is None) != (f_den.beyond_support is None) or (
-        f_num.beyond_support is not None
-        and not np.array_equal(f_num.beyond_support, f_den.beyond_support)
-    )
-    if (
-        (f_num.extra is None) != (f_den.extra is None)
-        or (f_num.extra is not None and f_num.extra.shape != f_den.extra.shape)
-        or beyond_differs
-    ):
+    if not _same_variance(f_num, f_den):
         raise ValueError(
             "numerator and denominator use different variances (sample-ATT vs population): "
             "fit both with the same att_dml variance"
