@@ -148,6 +148,31 @@ def run_one(
     return record
 
 
+def bias_figures(error: pd.Series, half_width: pd.Series) -> dict[str, Any]:
+    """The bias bar's figures for one scenario and key, from each world's error and interval
+    half-width (inf where the interval is unbounded)."""
+    finite_hw = half_width.replace([np.inf, -np.inf], np.nan)
+    bias = float(error.mean())
+    median_hw = float(finite_hw.median())
+    # A ratio whose interval is unbounded is reported as "cannot be pinned down" (the off-site
+    # effect is not distinguishable from 0): its bias over the worlds where it is a number a
+    # reader would use, beside the bias over all worlds.
+    identified = error[np.isfinite(half_width)]
+    return {
+        "bias": bias,
+        # The mean error's own sampling error across worlds: with heavy-tailed GMV one world can
+        # move the mean bias by more than a quarter of a half-width (see the module docstring).
+        "bias_mc_se": float(error.std(ddof=1) / np.sqrt(len(error)))
+        if len(error) > 1
+        else math.nan,
+        "median_error": float(error.median()),
+        "half_width_median": median_hw,
+        "unbounded_share": float(np.isinf(half_width).mean()),
+        "bias_under_quarter_hw": bool(abs(bias) < median_hw / 4),
+        "bias_identified": float(identified.mean()) if len(identified) else math.nan,
+    }
+
+
 def summarize(records: list[dict[str, Any]]) -> pd.DataFrame:
     """Bias, RMSE, coverage, half-width per scenario and key, with the naive comparison's."""
     rows = pd.DataFrame(
@@ -160,41 +185,24 @@ def summarize(records: list[dict[str, Any]]) -> pd.DataFrame:
     out = []
     for (scenario, key), g in rows.groupby(["scenario", "key"], sort=False):
         finite_hw = g["half_width"].replace([np.inf, -np.inf], np.nan)
-        bias = float(g["error"].mean())
-        # The mean error's own sampling error across worlds: with heavy-tailed GMV one world can
-        # move the mean bias by more than a quarter of a half-width (see the module docstring).
-        bias_se = float(g["error"].std(ddof=1) / np.sqrt(len(g))) if len(g) > 1 else math.nan
-        half_width = float(finite_hw.median())
         naive_cov = g["naive_covered"].dropna()
         # Errors in standard errors (half-width / 1.96): their spread is 1 when the intervals
         # are as wide as the estimates' real variation, below 1 when they are conservative.
         z = (g["error"] / (finite_hw / Z_95)).dropna()
-        # A ratio whose interval is unbounded is reported as "cannot be pinned down" (the
-        # off-site effect is not distinguishable from 0): its bias over the worlds where it is
-        # a number a reader would use, beside the bias over all worlds.
-        identified = g[np.isfinite(g["half_width"])]
         out.append(
             {
                 "scenario": scenario,
                 "key": key.split(".", 1)[1],
                 "runs": len(g),
                 "truth_mean": float(g["truth"].mean()),
-                "bias": bias,
-                "bias_mc_se": bias_se,
-                "median_error": float(g["error"].median()),
+                **bias_figures(g["error"], g["half_width"]),
                 "rmse": float(np.sqrt((g["error"] ** 2).mean())),
                 "coverage": float(g["covered"].mean()),
                 # How surprising this coverage is if the intervals really cover 95% of the time
                 # (exact two-sided binomial test): with 40 worlds, even exact intervals land
                 # outside [0.90, 0.99] in about a quarter of the cells.
                 "coverage_p_vs_95": float(binomtest(int(g["covered"].sum()), len(g), 0.95).pvalue),
-                "half_width_median": half_width,
-                "unbounded_share": float(np.isinf(g["half_width"]).mean()),
-                "bias_under_quarter_hw": bool(abs(bias) < half_width / 4),
                 "z_sd": float(z.std(ddof=1)) if len(z) > 1 else math.nan,
-                "bias_identified": float(identified["error"].mean())
-                if len(identified)
-                else math.nan,
                 "naive_bias": float(g["naive_error"].mean()),
                 "naive_rmse": float(np.sqrt((g["naive_error"] ** 2).mean())),
                 "naive_coverage": float(naive_cov.mean()) if len(naive_cov) else math.nan,

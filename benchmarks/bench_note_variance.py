@@ -9,8 +9,10 @@ true effect over the linked notes. `--score DIR` then scores the population vari
 sample-ATT one, and the sample-ATT one without its own-residual rule ("noise_model_only":
 every linked note on the comparison-learned noise model) from those arrays with the shipped
 code (`variance_of_mean`, `sample_att_influence`, `ratio_of_effects`, Fieller's interval), in
-minutes: 95% coverage per scenario and key, the
-spread of errors in SEs, and the cells with coverage in [0.90, 0.99].
+minutes: 95% coverage per scenario and key, the spread of errors in SEs, the cells with
+coverage in [0.90, 0.99], and the bias bar (|mean error| under a quarter of the median
+half-width) with the mean error's Monte Carlo SE, the median error and, for the ratio, the mean
+error over the worlds whose interval is bounded (`--bias-variance` picks the half-widths).
 
     python benchmarks/bench_note_variance.py --save benchmarks/results/note_fits \
         --seeds 1000-1039 --workers 2
@@ -33,7 +35,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from bench_cannibalization_truth import SCENARIOS
+from bench_cannibalization_truth import SCENARIOS, bias_figures
 from scipy.stats import binom
 
 from redcat.cannibalization.note_level import with_fieller_interval
@@ -146,10 +148,12 @@ def score_world(files: dict[str, Path], seed: int) -> dict[str, dict[str, float]
             results[name] = _result(thetas, se, influence)
             row[f"{name}_error"] = estimate - float(a["truth"])
             row[f"{name}_se"] = se
+            row[f"{name}_half_width"] = Z * se
         ratio = with_fieller_interval(ratio_of_effects(results["inapp"], results["offsite"]))
         truth = -float(arrays["inapp"]["truth"]) / float(arrays["offsite"]["truth"])
         row["ratio_error"] = ratio.estimate - truth
         row["ratio_covered"] = float(ratio.ci_low <= truth <= ratio.ci_high)
+        row["ratio_half_width"] = (ratio.ci_high - ratio.ci_low) / 2  # inf when unbounded
         out[variance] = row
     return out
 
@@ -177,6 +181,17 @@ def summarize(runs: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(table)
 
 
+def bias_table(runs: pd.DataFrame, variance: str) -> pd.DataFrame:
+    """The bias bar per scenario and key under one variance (the errors are the same under
+    every variance; the half-widths they are judged against are not)."""
+    table = []
+    for scenario, g in runs[runs["variance"] == variance].groupby("scenario"):
+        for key in (*OUTCOMES, "ratio"):
+            figures = bias_figures(g[f"{key}_error"], g[f"{key}_half_width"])
+            table.append({"scenario": scenario, "key": key, **figures})
+    return pd.DataFrame(table)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--save", type=Path, help="fit worlds and save their arrays here")
@@ -185,6 +200,9 @@ def main() -> int:
     parser.add_argument("--scenarios", default=",".join(OBSERVABLE))
     parser.add_argument("--notes", type=int, default=100_000)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--bias-variance", default="sample", help="the variance whose half-widths judge bias"
+    )
     args = parser.parse_args()
     if args.save:
         args.save.mkdir(parents=True, exist_ok=True)
@@ -212,6 +230,13 @@ def main() -> int:
         print(
             f"exact 95% intervals over {worlds} worlds: in range with probability "
             f"{chance:.2f} per cell"
+        )
+        bias = bias_table(runs, args.bias_variance)
+        print(f"\nbias against a quarter of the median half-width ({args.bias_variance} variance):")
+        print(bias.to_string(index=False, float_format=lambda v: f"{v:.3g}"))
+        print(
+            f"{int(bias['bias_under_quarter_hw'].sum())} of {len(bias)} cells with |bias| under "
+            "a quarter of the half-width"
         )
     return 0
 
