@@ -6,10 +6,12 @@ on 2 cores). Here each world's note level is fitted once and what a variance nee
 (`--save DIR`): per outcome y, treatment, clusters, design matrix, the cross-fitted g0, g1 and
 propensities, the population influence and the per-repetition estimates, with the simulator's
 true effect over the linked notes. `--score DIR` then scores the population variance, the
-sample-ATT one, and the sample-ATT one without its own-residual rule ("noise_model_only":
-every linked note on the comparison-learned noise model) from those arrays with the shipped
-code (`variance_of_mean`, `sample_att_influence`, `ratio_of_effects`, Fieller's interval), in
-minutes: 95% coverage per scenario and key, the spread of errors in SEs, the cells with
+shipped sample-ATT one ("sample"), the sample-ATT one without its surprising-unit rule
+("no_surprise": linked notes keep their own residual only beyond the support) and without
+either own-residual rule ("noise_model_only": every linked note on the comparison-learned
+noise model) from those arrays with the shipped code (`variance_of_mean`,
+`sample_att_pieces`, `ratio_of_effects`, Fieller's interval; both outcomes on one partition
+of the linked notes, as att_dml_ratio does), in minutes: 95% coverage per scenario and key, the spread of errors in SEs, the cells with
 coverage in [0.90, 0.99], and the bias bar (|mean error| under a quarter of the median
 half-width) with the mean error's Monte Carlo SE, the median error and, for the ratio, the mean
 error over the worlds whose interval is bounded (`--bias-variance` picks the half-widths).
@@ -42,6 +44,7 @@ from redcat.cannibalization.note_level import with_fieller_interval
 from redcat.causal._sample_variance import (
     OWN_RESIDUAL_PROPENSITY,
     sample_att_influence,
+    sample_att_pieces,
     sample_att_se,
 )
 from redcat.causal.ratio import ratio_of_effects
@@ -50,8 +53,14 @@ from redcat.causal.result import CausalResult, Influence, aggregate_repetitions,
 OBSERVABLE = [name for name in SCENARIOS if name != "hidden_confounding"]
 OUTCOMES = {"inapp": "inapp_gmv_w", "offsite": "offsite_gmv_w"}
 Z = 1.959963984540054
-# Scored variances, with the propensity beyond which a linked note keeps its own residual.
-VARIANCES = {"population": None, "sample": OWN_RESIDUAL_PROPENSITY, "noise_model_only": 1.0}
+# Scored variances: the propensity beyond which a linked note keeps its own residual, and
+# whether a surprising one does too (the shipped "sample"; `surprising_units`).
+VARIANCES = {
+    "population": None,
+    "sample": (OWN_RESIDUAL_PROPENSITY, True),
+    "no_surprise": (OWN_RESIDUAL_PROPENSITY, False),
+    "noise_model_only": (1.0, False),
+}
 
 
 def fit_world(scenario: str, seed: int, notes: int, folder: str) -> str:
@@ -104,6 +113,14 @@ def _result(thetas: np.ndarray, se: float, influence: Influence) -> CausalResult
     )
 
 
+def _sample_pieces(a: dict, seed: int, variance: str, surprising=None):
+    beyond, surprise = VARIANCES[variance]
+    args = (a["y"], a["d"], a["g0"], a["g1"], a["m"], a["influence"], float(a["trim"]), a["x"])
+    if surprise:
+        return sample_att_pieces(*args, a["clusters"], seed, surprising=surprising)
+    return sample_att_influence(*args, a["clusters"], seed, beyond_propensity=beyond)
+
+
 def score_world(files: dict[str, Path], seed: int) -> dict[str, dict[str, float]]:
     """Per variance: the two effects' errors and SEs, and whether Fieller's ratio interval
     covers the true ratio."""
@@ -111,6 +128,16 @@ def score_world(files: dict[str, Path], seed: int) -> dict[str, dict[str, float]
     out: dict[str, dict[str, float]] = {}
     for variance in VARIANCES:
         results, row = {}, {}
+        if variance != "population":
+            pieces = {name: _sample_pieces(a, seed, variance) for name, a in arrays.items()}
+            # As att_dml_ratio does: both outcomes on one partition of the linked notes.
+            either = pieces["inapp"].surprising | pieces["offsite"].surprising
+            pieces = {
+                name: p
+                if np.array_equal(p.surprising, either)
+                else _sample_pieces(arrays[name], seed, variance, either)
+                for name, p in pieces.items()
+            }
         for name, a in arrays.items():
             clusters, thetas = a["clusters"], a["thetas"]
             index = pd.RangeIndex(len(a["y"]))
@@ -122,28 +149,16 @@ def score_world(files: dict[str, Path], seed: int) -> dict[str, dict[str, float]
                 estimate, se = aggregate_repetitions(thetas, np.asarray(ses))
                 influence = Influence(a["influence"], thetas, index, clusters)
             else:
-                pieces = sample_att_influence(
-                    a["y"],
-                    a["d"],
-                    a["g0"],
-                    a["g1"],
-                    a["m"],
-                    a["influence"],
-                    float(a["trim"]),
-                    a["x"],
-                    clusters,
-                    seed,
-                    beyond_propensity=VARIANCES[variance],
-                )
-                estimate, se = sample_att_se(thetas, pieces, clusters)
+                p = pieces[name]
+                estimate, se = sample_att_se(thetas, p, clusters)
                 influence = Influence(
-                    pieces.values,
+                    p.values,
                     thetas,
                     index,
                     clusters,
-                    extra=pieces.pseudo,
-                    own=pieces.own,
-                    beyond_support=pieces.beyond_support,
+                    extra=p.pseudo,
+                    own=p.own,
+                    beyond_support=p.beyond_support,
                 )
             results[name] = _result(thetas, se, influence)
             row[f"{name}_error"] = estimate - float(a["truth"])
@@ -154,6 +169,9 @@ def score_world(files: dict[str, Path], seed: int) -> dict[str, dict[str, float]
         row["ratio_error"] = ratio.estimate - truth
         row["ratio_covered"] = float(ratio.ci_low <= truth <= ratio.ci_high)
         row["ratio_half_width"] = (ratio.ci_high - ratio.ci_low) / 2  # inf when unbounded
+        row["surprising"] = (
+            0.0 if variance == "population" else float(pieces["inapp"].surprising.sum())
+        )
         out[variance] = row
     return out
 
@@ -177,6 +195,7 @@ def summarize(runs: pd.DataFrame) -> pd.DataFrame:
             row[f"{name}_coverage"] = float((z.abs() <= Z).mean())
             row[f"{name}_z_sd"] = float(z.std())
         row["ratio_coverage"] = float(g["ratio_covered"].mean())
+        row["surprising_share"] = float((g["surprising"] > 0).mean())  # worlds with any
         table.append(row)
     return pd.DataFrame(table)
 

@@ -5,6 +5,8 @@ effect, as in the simulator's truth.json). Tolerances are stated at each test.""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -12,6 +14,7 @@ import pytest
 from redcat.causal import att_dml, att_dml_ratio, ratio_of_effects
 from redcat.causal._sample_variance import (
     exchangeable_correlation,
+    surprising_units,
     treated_noise_total,
     untreated_scale_residual,
 )
@@ -111,6 +114,49 @@ def test_treated_outcomes_enter_the_sample_variance_only_beyond_the_support():
     assert after.se == pytest.approx(before.se, rel=0.03)
     outside = fit(frame.assign(y=frame["y"] + np.where(beyond, noise, 0.0)), 2, variance="sample")
     assert outside.se > 1.1 * before.se
+
+
+def test_a_treated_unit_the_noise_model_cannot_describe_keeps_its_own_residual():
+    """One treated unit within the support whose untreated outcome is 60 above the rest (the
+    noise has sd 1; its square, 3,600, is far above N, about 780, the noise the model gives
+    all 625 such units together). Without the rule the sample-ATT SE would not see it (no
+    clusters, and the noise model reads only comparison units), though it moves the estimate
+    by 60/730 = 0.08, about one SE (measured 0.950 -> 1.032). With it, that unit keeps its own
+    residual: the SE grows by more than 30% (measured 0.079 -> 0.114) and the interval still
+    covers the truth, 1. No other unit is flagged. In the ratio the unit keeps its own residual
+    in both effects, though only one outcome has it (one partition of the treated units)."""
+    frame, _ = varied_world(2, spread=0.0)
+    before = fit(frame, 2, variance="sample")
+    assert before.diagnostics["treated_surprising"] == 0
+    treated_within = np.flatnonzero((frame["d"] == 1).to_numpy() & ~before.influence.beyond_support)
+    unit = treated_within[0]
+    shocked = frame.assign(y=frame["y"] + 60.0 * (np.arange(len(frame)) == unit))
+    after = fit(shocked, 2, variance="sample")
+    assert after.diagnostics["treated_surprising"] == 1
+    assert np.flatnonzero(after.influence.surprising).tolist() == [unit]
+    assert after.influence.beyond_support[unit]
+    assert after.se > 1.3 * before.se
+    assert after.ci_low <= 1.0 <= after.ci_high
+    kwargs = dict(n_folds=3, n_rep=1, seed=2, learner_params=FAST, variance="sample")
+    ratio = att_dml_ratio(shocked, "y", "y2", "d", ["x1", "x2"], **kwargs)
+    num, den = ratio.model["numerator"], ratio.model["denominator"]
+    assert np.flatnonzero(den.influence.surprising).tolist() == [unit]
+    assert den.diagnostics["treated_surprising"] == 1
+    assert np.array_equal(num.influence.beyond_support, den.influence.beyond_support)
+
+
+def test_surprising_units_by_hand():
+    """g0 = g1 = 1 (no rescaling), N = 10: treated residuals 9, 0 and 2 square to 81, 0 and 4,
+    so only the first is surprising; the fourth treated unit, beyond the support already, is
+    not looked at however large; comparison units never are."""
+    y = np.array([50.0, 10.0, 1.0, 3.0, 90.0])
+    d = np.array([0, 1, 1, 1, 1])
+    ones = np.ones((5, 1))
+    pieces = SimpleNamespace(
+        beyond_support=np.array([False, False, False, False, True]), noise_total=10.0
+    )
+    found = surprising_units(y, d, ones, ones, pieces)
+    assert found.tolist() == [False, True, False, False, False]
 
 
 def test_exchangeable_correlation_by_hand():

@@ -12,7 +12,7 @@ interval is the normal one from the subgroup's influence functions, clustered by
 per cross-fitting repetition, aggregated by the median (as for the overall effect), with the
 overall effect's variance (the sample-ATT one at the note level: the group's linked notes'
 noise from the fit's noise model in place of their own spread, and for those beyond the
-comparison notes' support their own residual). Subgroups
+comparison notes' support, or too surprising for the noise model, their own residual). Subgroups
 with fewer than MIN_LINKED linked notes are listed without an estimate.
 """
 
@@ -44,8 +44,8 @@ def subgroup_effect(
     """The ATT over the linked notes in `members` (bool mask over the fit's rows), with the
     variance the overall effect has: the population one, or, when the fit has the sample-ATT
     variance, the same with the group's treated notes' own square replaced by their share of
-    the noise model, and those beyond the comparison notes' support on their own residual
-    (`redcat.causal._sample_variance`)."""
+    the noise model, and those beyond the comparison notes' support or too surprising for the
+    model on their own residual (`redcat.causal._sample_variance`)."""
     model = result.model
     psi_a = np.asarray(model.psi_elements["psi_a"])[:, :, 0][members]
     psi_b = np.asarray(model.psi_elements["psi_b"])[:, :, 0][members]

@@ -20,6 +20,8 @@ import contextlib
 import hashlib
 import logging
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import replace
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -41,7 +43,7 @@ from ._checks import (
 from ._cluster_variance import running_doubleml
 from ._design import design_matrix
 from ._outcome_pool import pooled_untreated_predictions
-from ._sample_variance import sample_att_influence, sample_att_se
+from ._sample_variance import sample_att_pieces, sample_att_se
 from .learners import DEFAULT_LEARNER_PARAMS, ExposureRegressor
 from .result import CausalResult, Influence, normal_ci
 
@@ -297,6 +299,83 @@ def _clip_threshold(trim: float | tuple[float, float]) -> float:
     return float(trim)
 
 
+def _sample_variance(
+    model: DoubleMLIRM,
+    x: np.ndarray,
+    trim: float,
+    clusters: np.ndarray | None,
+    seed: int,
+    surprising: np.ndarray | None = None,
+) -> tuple[np.ndarray, dict[str, Any], dict[str, Any]]:
+    """The sample-ATT influence of a fitted model: its values, the Influence's sample fields and
+    the diagnostics (`surprising`: see `sample_att_pieces`)."""
+    predictions = model.predictions
+    pieces = sample_att_pieces(
+        np.asarray(model._dml_data.y, dtype=float),
+        np.asarray(model._dml_data.d).astype(int),
+        predictions["ml_g0"][:, :, 0],
+        predictions["ml_g1"][:, :, 0],
+        predictions["ml_m"][:, :, 0],
+        _psi_influence(model),
+        trim,
+        x,
+        clusters,
+        seed,
+        surprising=surprising,
+    )
+    fields = {
+        "extra": pieces.pseudo,
+        "own": pieces.own,
+        "noise_variance": pieces.noise_variance,
+        "noise_correlation": pieces.cluster_correlation,
+        "own_residual": pieces.own_residual,
+        "beyond_support": pieces.beyond_support,
+        "surprising": pieces.surprising,
+    }
+    notes = {
+        "treated_noise_model": pieces.noise_model,
+        "treated_noise_cluster_correlation": pieces.cluster_correlation,
+        "treated_noise_share": pieces.noise_share,
+        "treated_on_own_residual": int(pieces.beyond_support.sum()),
+        "treated_surprising": int(pieces.surprising.sum()),
+        "own_residual_scaled": pieces.own_residual_scaled,
+    }
+    return pieces.values, fields, notes
+
+
+def _pieces_of(values: np.ndarray, fields: dict[str, Any]) -> SimpleNamespace:
+    """What sample_att_se reads, from the Influence's fields."""
+    return SimpleNamespace(values=values, pseudo=fields["extra"], own=fields["own"])
+
+
+def with_surprising_units(result: CausalResult, surprising: np.ndarray) -> CausalResult:
+    """A sample-ATT result with its variance recomputed so that the treated units in
+    `surprising` keep their own residual (att_dml_ratio: both effects on one partition)."""
+    if result.diagnostics.get("variance") != "sample":
+        raise ValueError("with_surprising_units needs a result with variance='sample'")
+    model, influence = result.model, result.influence
+    diagnostics = result.diagnostics
+    values, fields, notes = _sample_variance(
+        model,
+        np.asarray(model._dml_data.x, dtype=float),
+        diagnostics["trim"],
+        influence.clusters,
+        diagnostics["seed"],
+        surprising=surprising,
+    )
+    estimate, se = sample_att_se(influence.thetas, _pieces_of(values, fields), influence.clusters)
+    ci_low, ci_high = normal_ci(estimate, se)
+    return replace(
+        result,
+        estimate=estimate,
+        se=se,
+        ci_low=ci_low,
+        ci_high=ci_high,
+        diagnostics={**diagnostics, **notes},
+        influence=replace(influence, values=values, **fields),
+    )
+
+
 def _psi_influence(model: DoubleMLIRM) -> np.ndarray:
     """Per-unit influence functions (n, n_rep): IF = -psi / mean(psi_a), so that
     theta_r - theta ≈ mean(IF[:, r]) and se_r = sqrt(mean(IF^2) / n) without clustering."""
@@ -365,10 +444,12 @@ def att_dml(
         untreated-outcome noise, learned on the comparison units' residuals, with its cluster
         correlation; treated units beyond the comparison units' support, propensity above
         0.8, keep their own residual from the treated-outcome model, rescaled to the
-        untreated level; see `redcat.causal._sample_variance`). Within the support it reads
-        the treated units' outcomes only through their covariance with other units of the same
-        cluster, so a spread of effects between them does not widen it (beyond it, the
-        part of the effects their traits do not predict does); with a
+        untreated level, and so do treated units whose residual alone, squared, exceeds the
+        noise the model gives them all (`diagnostics["treated_surprising"]`); see
+        `redcat.causal._sample_variance`). Otherwise it reads the treated units' outcomes
+        only through their covariance with other units of the same cluster, so a spread of
+        effects between them does not widen it (beyond the support, the part of the effects
+        their traits do not predict does); with a
         constant effect it is about the population one. The estimate is the same; the
         population SE and interval stay in the diagnostics, and the sensitivity analysis
         keeps DoubleML's own (population) variance.
@@ -482,37 +563,10 @@ def att_dml(
     values, variance_notes = _psi_influence(model), {}
     sample_fields: dict[str, Any] = {}  # the Influence's sample-ATT pieces
     if variance == "sample":
-        pieces = sample_att_influence(
-            y,
-            d,
-            model.predictions["ml_g0"][:, :, 0],
-            model.predictions["ml_g1"][:, :, 0],
-            model.predictions["ml_m"][:, :, 0],
-            values,
-            trim,
-            x.to_numpy(dtype=float),
-            clusters,
-            seed,
-        )
-        values = pieces.values
-        sample_fields = {
-            "extra": pieces.pseudo,
-            "own": pieces.own,
-            "noise_variance": pieces.noise_variance,
-            "noise_correlation": pieces.cluster_correlation,
-            "own_residual": pieces.own_residual,
-            "beyond_support": pieces.beyond_support,
-        }
-        variance_notes = {
-            "population_se": se,
-            "population_ci": [ci_low, ci_high],
-            "treated_noise_model": pieces.noise_model,
-            "treated_noise_cluster_correlation": pieces.cluster_correlation,
-            "treated_noise_share": pieces.noise_share,
-            "treated_on_own_residual": int(pieces.beyond_support.sum()),
-            "own_residual_scaled": pieces.own_residual_scaled,
-        }
-        estimate, se = sample_att_se(thetas, pieces, clusters)
+        x_values = x.to_numpy(dtype=float)
+        values, sample_fields, notes = _sample_variance(model, x_values, trim, clusters, seed)
+        variance_notes = {"population_se": se, "population_ci": [ci_low, ci_high], **notes}
+        estimate, se = sample_att_se(thetas, _pieces_of(values, sample_fields), clusters)
         ci_low, ci_high = normal_ci(estimate, se)
     m_hat = model.predictions["ml_m"][:, :, 0]
     overlap = _overlap_diagnostics(m_hat, d, trim)

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from ._checks import require_columns, require_frame, require_numeric
-from .dml import att_dml, fitted_propensity, fitted_splits
+from .dml import att_dml, fitted_propensity, fitted_splits, with_surprising_units
 from .result import (
     Z_95,
     CausalResult,
@@ -197,6 +197,18 @@ def ratio_of_effects(
     )
 
 
+def _one_partition(num: CausalResult, den: CausalResult) -> tuple[CausalResult, CausalResult]:
+    """Both sample-ATT effects with the treated units either one found surprising on their own
+    residual (their propensities, and so the units beyond the support, are shared already): the
+    ratio's variance needs one partition of the treated units."""
+    surprising = [r.influence.surprising for r in (num, den)]
+    either = surprising[0] | surprising[1]
+    return tuple(
+        r if np.array_equal(found, either) else with_surprising_units(r, either)
+        for r, found in zip((num, den), surprising, strict=True)
+    )
+
+
 def att_dml_ratio(
     df: pd.DataFrame,
     outcome_num: str,
@@ -256,5 +268,7 @@ def att_dml_ratio(
         _splits=fitted_splits(num),
         _propensity=fitted_propensity(num),
     )
+    if variance == "sample":
+        num, den = _one_partition(num, den)
     ratio = ratio_of_effects(num, den, scale=scale)
     return replace(ratio, model={"numerator": num, "denominator": den})

@@ -64,7 +64,8 @@ class Influence:
     but to no unit: att_dml's sample-ATT variance puts the treated units' unseen noise there,
     in place of `own[:, r]`, the treated units' part of `values`, whose own clustered square
     leaves the variance (its cross terms with the comparison units stay; `variance_of_mean`).
-    Treated units beyond the comparison units' support are not in `own`: their `values` are
+    Treated units beyond the comparison units' support, and those whose own residual is larger
+    than the noise model allows them all (`surprising`), are not in `own`: their `values` are
     their own residuals (see `redcat.causal._sample_variance`).
     """
 
@@ -80,11 +81,12 @@ class Influence:
     # of them its own share.
     noise_variance: np.ndarray | None = None
     noise_correlation: float = 0.0
-    # Treated units beyond the comparison units' support (`beyond_support`) carry their own
-    # residual instead of the noise model (outcome scale, (n, n_rep), 0 elsewhere; `values`
-    # holds it over p).
+    # Treated units beyond the comparison units' support or surprising (`beyond_support`, both
+    # kinds) carry their own residual instead of the noise model (outcome scale, (n, n_rep), 0
+    # elsewhere; `values` holds it over p).
     own_residual: np.ndarray | None = None
     beyond_support: np.ndarray | None = None
+    surprising: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
