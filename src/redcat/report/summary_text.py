@@ -535,12 +535,11 @@ SUMMARY_TEXT: dict[str, dict[str, str]] = {
         "value 95% of the time. Only an interval that excludes zero is called fairly sure.",
     },
     "sum.app.def.interval_checked": {
-        "zh": "我们在已知真实值的模拟世界（每个 10 万篇笔记，40 个随机种子，6 种情形）中检验过笔记层面的区间：覆盖真实值的比例为 85%–97.5%（站内 GMV 效应 90%–97.5%，站外 GMV 效应 92.5%–97.5%）。挂链只略偏向较好笔记时，蚕食比的区间略窄（覆盖约 85%）。",
+        "zh": "我们在已知真实值的模拟世界（每个 10 万篇笔记，60 个随机种子，6 种情形）中检验过笔记层面的区间：覆盖真实值的比例为 91.7%–98.3%（站内 GMV 效应 93.3%–96.7%，站外 GMV 效应 93.3%–98.3%，蚕食比 91.7%–96.7%）。",
         "en": "The note-level intervals were checked on simulated worlds whose true values are "
-        "known (100,000 notes each, 40 seeds, 6 scenarios): they covered the truth in "
-        "85-97.5% of worlds (the in-app effect 90-97.5%, the off-site effect 92.5-97.5%). "
-        "Where links lean only mildly toward the best notes, the ratio's interval is slightly "
-        "narrow (about 85% coverage).",
+        "known (100,000 notes each, 60 seeds, 6 scenarios): they covered the truth in "
+        "91.7-98.3% of worlds (the in-app effect 93.3-96.7%, the off-site effect "
+        "93.3-98.3%, the ratio 91.7-96.7%).",
     },
     "sum.app.designs": {"zh": "因果设计的假设", "en": "What the causal designs assume"},
     "sum.app.conversion": {"zh": "转化模型的假设", "en": "What the conversion model assumes"},
