@@ -72,6 +72,7 @@ two parts allow, V is floored at (sqrt(N) - sqrt(Σ (T_c + C_c)² over the rest)
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from lightgbm import LGBMRegressor
@@ -258,23 +259,12 @@ def surprising_units(
     return found
 
 
-def sample_att_pieces(
-    y: np.ndarray,
-    d: np.ndarray,
-    g0: np.ndarray,
-    g1: np.ndarray,
-    propensity: np.ndarray,
-    population_influence: np.ndarray,
-    trim: float,
-    x: np.ndarray,
-    clusters: np.ndarray | None = None,
-    seed: int = 0,
-    surprising: np.ndarray | None = None,
-) -> SampleVariance:
-    """`sample_att_influence` with the surprising treated units on their own residual: those
-    found on this outcome (`surprising_units`), or, when given, `surprising` (for two outcomes
-    that share one variance partition, the units either one found)."""
-    args = (y, d, g0, g1, propensity, population_influence, trim, x, clusters, seed)
+def sample_att_pieces(*args: Any, surprising: np.ndarray | None = None) -> SampleVariance:
+    """`sample_att_influence(*args)` (its arguments y, d, g0, g1, propensity, ... positionally)
+    with the surprising treated units on their own residual: those found on this outcome
+    (`surprising_units`), or, when given, `surprising` (for two outcomes that share one
+    variance partition, the units either one found)."""
+    y, d, g0, g1 = args[:4]
     pieces = sample_att_influence(*args)
     if surprising is None:
         surprising = surprising_units(y, d, g0, g1, pieces)
