@@ -119,7 +119,7 @@ def _sample_pieces(a: dict, seed: int, variance: str, surprising=None):
     beyond, surprise = VARIANCES[variance]
     args = (a["y"], a["d"], a["g0"], a["g1"], a["m"], a["influence"], float(a["trim"]), a["x"])
     if surprise:
-        return sample_att_pieces(*args, a["clusters"], seed, surprising=surprising)
+        return sample_att_pieces(*args, a["clusters"], seed, beyond, surprising=surprising)
     return sample_att_influence(*args, a["clusters"], seed, beyond_propensity=beyond)
 
 

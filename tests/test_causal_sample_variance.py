@@ -18,6 +18,7 @@ from redcat.causal._sample_variance import (
     treated_noise_total,
     untreated_scale_residual,
 )
+from redcat.causal.dml import with_surprising_units
 from redcat.causal.result import variance_of_mean
 
 FAST = {"n_estimators": 150, "learning_rate": 0.05, "min_child_samples": 20}
@@ -143,20 +144,26 @@ def test_a_treated_unit_the_noise_model_cannot_describe_keeps_its_own_residual()
     assert np.flatnonzero(den.influence.surprising).tolist() == [unit]
     assert den.diagnostics["treated_surprising"] == 1
     assert np.array_equal(num.influence.beyond_support, den.influence.beyond_support)
+    p = shocked["d"].mean()
+    assert den.influence.values[unit, 0] == den.influence.own_residual[unit, 0] / p != 0
+    assert den.influence.own[unit, 0] == 0 and den.influence.noise_variance[unit] == 0
+    # Recomputing with the units it has already gives the result back.
+    again = with_surprising_units(after, after.influence.surprising)
+    assert again.se == after.se and np.array_equal(again.influence.values, after.influence.values)
 
 
 def test_surprising_units_by_hand():
-    """g0 = g1 = 1 (no rescaling), N = 10: treated residuals 9, 0 and 2 square to 81, 0 and 4,
-    so only the first is surprising; the fourth treated unit, beyond the support already, is
-    not looked at however large; comparison units never are."""
-    y = np.array([50.0, 10.0, 1.0, 3.0, 90.0])
+    """N = 10: treated residuals 9, 0 and 2 (two repetitions averaging to each) square to 81, 0
+    and 4, so only the first is surprising; the fourth treated unit, beyond the support already,
+    is not looked at however large; comparison units never are."""
     d = np.array([0, 1, 1, 1, 1])
-    ones = np.ones((5, 1))
+    residual = np.array([[0, 0], [8, 10], [-1, 1], [2, 2], [90, 90]], dtype=float)
     pieces = SimpleNamespace(
-        beyond_support=np.array([False, False, False, False, True]), noise_total=10.0
+        beyond_support=np.array([False, False, False, False, True]),
+        noise_total=10.0,
+        untreated_residual=residual,
     )
-    found = surprising_units(y, d, ones, ones, pieces)
-    assert found.tolist() == [False, True, False, False, False]
+    assert surprising_units(d, pieces).tolist() == [False, True, False, False, False]
 
 
 def test_exchangeable_correlation_by_hand():

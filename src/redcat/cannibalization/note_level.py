@@ -29,7 +29,8 @@ Measured on simulated worlds (100,000 notes, with 6,000 sampled comparison notes
 unenrolled merchants and the 25,000-note outcome pool, OUTCOME_POOL), where links are chosen
 on observables, 60 seeds 1000-1059, the variances scored on the same fits
 (benchmarks/bench_note_variance.py; the estimates are those of
-benchmarks/bench_cannibalization_truth.py, seed for seed, and the SEs those att_dml gives):
+benchmarks/bench_cannibalization_truth.py, seed for seed, and the SEs those att_dml_ratio's
+components give):
 95% coverage in [0.90, 0.99] in all 18 note-level cells: in-app 0.933-0.967, off-site
 0.933-0.983, the ratio (Fieller) 0.917-0.967; errors spread 0.95-1.06 SE in-app and
 0.91-1.04 off-site. Without the surprising-note rule 16 of 18 (the ratio 0.883 in

@@ -13,7 +13,7 @@ by a model of that noise:
     V = Σ_clusters [ (T_c + C_c)² - T_c² ]  +  N          (over n², as the population one)
 
 with T_c and C_c a cluster's treated and comparison influence totals (C_c including the treated
-units beyond the comparison units' support, below, whose own terms stay). What stays,
+units on their own residual, below: beyond the comparison units' support, or surprising). What stays,
 C_c² + 2·T_c·C_c,
 is the comparison term and its covariance with the treated units of the same cluster (a
 merchant's shared shock raises its linked notes' outcomes and lowers its comparison notes'
@@ -46,20 +46,22 @@ variance in proportion to its mean, so the residual of the outcome with treatmen
 to the level of the one without), in place of their population term (y - g0 - θ)/p, with all
 their cross terms; N covers the others only. That residual still holds the part of a unit's
 effect its traits do not predict, so for those units the variance leans toward the population
-one (wider). On the truth benchmark's 40 seeds (benchmarks/bench_note_variance.py) this put
-off-site coverage at 0.925 under strong selection, against 0.85 for the noise model alone.
+one (wider). On the truth benchmark's 60 seeds (benchmarks/bench_note_variance.py) this put
+off-site coverage at 0.933 under strong selection, against 0.85 for the noise model alone.
 
 The noise model also misses the tail: sums of purchases are heavy-tailed, and now and then a
 treated unit within the support sells far more than its traits predict (on the truth
 benchmark, none_weak seed 1050: a linked note with ¥437,599 in-app GMV where the untreated
-model predicted ¥124,104; the in-app error was ¥199 against a sample-ATT SE of ¥13.5, because
-that unit's deviation, kept in its cross terms with its merchant's comparison notes, cancelled
-most of the rest). A treated unit whose own untreated-scale residual, squared, exceeds N (the
-noise the model gives all the treated units on it together; `surprising_units`) is one the
-model cannot describe, and it too keeps its own residual. Under the model such a unit is a
-many-sigma event; on the truth benchmark's worlds it happens in 17-40% of worlds per scenario,
-for one unit or two. `att_dml_ratio` puts the units either outcome finds surprising on their
-own residual in both, so that the two effects share one partition.
+model predicted ¥124,104 and the treated one ¥200,270; the in-app error was ¥199 against a
+sample-ATT SE of ¥13.5, because that unit's deviation, kept in its cross terms with its
+merchant's comparison notes, cancelled most of the rest). A treated unit whose own
+untreated-scale residual, squared, exceeds N (the noise the model gives all the treated units
+on it together; `surprising_units`) is one the model cannot describe, and it too keeps its own
+residual. That is sqrt(N)/σ(x) of the unit's modeled SDs: many unless one unit's σ² is a large
+share of N. On the truth benchmark it happens in 17-40% of worlds per scenario, for one unit
+or two. `att_dml_ratio` puts the units either outcome finds surprising on their own residual
+in both, so that the two effects share one partition (each effect's `treated_surprising` then
+counts the units of both).
 
 N enters as independent pseudo-units, one per comparison unit, sqrt(w)·e scaled so that their
 sum of squares is N (w = m/(1-m), the ATT odds): two outcomes' pseudo-units then multiply to a
@@ -99,22 +101,23 @@ OWN_RESIDUAL_PROPENSITY = 0.8
 @dataclass(frozen=True)
 class SampleVariance:
     """att_dml's sample-ATT variance pieces, each (n, n_rep) unless said: `values` the influence
-    (the population one, with the treated units beyond the comparison units' support on their
-    own residual), `own` the other treated units' part (whose clustered square is taken out),
-    `pseudo` (n_comparison, n_rep) those units' noise; with what the noise model found."""
+    (the population one, with the treated units on their own residual, `beyond_support`, in
+    place of theirs), `own` the other treated units' part (whose clustered square is taken
+    out), `pseudo` (n_comparison, n_rep) those units' noise; with what the noise model found."""
 
     values: np.ndarray
     own: np.ndarray
     pseudo: np.ndarray
-    own_residual: np.ndarray  # beyond the support: untreated-scale residual (outcome scale), else 0
-    noise_variance: np.ndarray  # σ²(x) on treated units within the support, else 0 (outcome scale)
+    own_residual: np.ndarray  # on own residual: untreated-scale residual (outcome scale), else 0
+    noise_variance: np.ndarray  # σ²(x) on treated units on the noise model, else 0 (outcome scale)
     noise_model: str
     cluster_correlation: float
     noise_share: float  # sqrt(N) over the population treated part's sqrt (median over reps)
     beyond_support: np.ndarray  # treated units on their own residual (either reason)
-    own_residual_scaled: bool  # their residuals brought to the untreated level by sqrt(g0/g1)
+    own_residual_scaled: bool  # treated residuals brought to the untreated level by sqrt(g0/g1)
     noise_total: float  # N: the modeled variance of the other treated units' summed noise
-    surprising: np.ndarray  # treated units on their own residual for its size alone
+    surprising: np.ndarray  # treated units within the support on their own residual
+    untreated_residual: np.ndarray  # every treated unit's untreated-scale residual, else 0
 
 
 def _noise_scale(
@@ -220,8 +223,13 @@ def sample_att_influence(
         # A repetition whose comparison residuals are all zero still carries the noise: as one
         # pseudo-unit (its covariance with another outcome's noise is then not read off them).
         pseudo[0, size <= 0] = np.sqrt(noise_total)
-    own_residual = np.zeros_like(g0)
-    own_residual[beyond], rescaled = untreated_scale_residual(y[beyond], g0[beyond], g1[beyond])
+    # Whether residuals are rescaled is decided once, over all treated units, so that the test
+    # for surprising units and the residuals they then keep agree.
+    untreated_residual = np.zeros_like(g0)
+    untreated_residual[treated], rescaled = untreated_scale_residual(
+        y[treated], g0[treated], g1[treated]
+    )
+    own_residual = np.where(beyond[:, None], untreated_residual, 0.0)
     # A treated unit's influence is its residual over p (the ATTE score's scale).
     values = np.where(beyond[:, None], own_residual / p, population_influence)
     own = np.where(within[:, None], population_influence, 0.0)
@@ -240,22 +248,22 @@ def sample_att_influence(
         own_residual_scaled=rescaled,
         noise_total=noise,
         surprising=surprising,
+        untreated_residual=untreated_residual,
     )
 
 
-def surprising_units(
-    y: np.ndarray, d: np.ndarray, g0: np.ndarray, g1: np.ndarray, pieces: SampleVariance
-) -> np.ndarray:
+def surprising_units(d: np.ndarray, pieces: SampleVariance) -> np.ndarray:
     """Treated units on the noise model whose own untreated-scale residual (mean over
-    repetitions), squared, exceeds N, the noise the model gives all those units together: the
-    model cannot describe such a unit (sums of purchases are heavy-tailed; a note selling 3.5
-    times what its traits predict), so it keeps its own residual (`sample_att_influence`'s
-    `surprising`). Under the model a unit that large is a many-sigma event."""
+    repetitions), squared, exceeds N, the noise the model gives all those units together (as
+    computed with them on it): the model cannot describe such a unit (sums of purchases are
+    heavy-tailed, and now and then a note sells several times what its traits predict), so it
+    keeps its own residual (`sample_att_influence`'s `surprising`). The test is made once; N
+    without the units it finds is a little smaller."""
     within = (np.asarray(d) == 1) & ~pieces.beyond_support
     found = np.zeros(len(within), dtype=bool)
     if within.any() and pieces.noise_total > 0:
-        residual, _ = untreated_scale_residual(y[within], g0[within], g1[within])
-        found[within] = residual.mean(axis=1) ** 2 > pieces.noise_total
+        residual = pieces.untreated_residual[within].mean(axis=1)
+        found[within] = residual**2 > pieces.noise_total
     return found
 
 
@@ -264,13 +272,11 @@ def sample_att_pieces(*args: Any, surprising: np.ndarray | None = None) -> Sampl
     with the surprising treated units on their own residual: those found on this outcome
     (`surprising_units`), or, when given, `surprising` (for two outcomes that share one
     variance partition, the units either one found)."""
-    y, d, g0, g1 = args[:4]
+    if surprising is not None:
+        return sample_att_influence(*args, surprising=surprising)
     pieces = sample_att_influence(*args)
-    if surprising is None:
-        surprising = surprising_units(y, d, g0, g1, pieces)
-    if not np.any(surprising):
-        return pieces
-    return sample_att_influence(*args, surprising=surprising)
+    found = surprising_units(args[1], pieces)
+    return sample_att_influence(*args, surprising=found) if found.any() else pieces
 
 
 def sample_att_se(
