@@ -53,23 +53,23 @@ def subgroup_effect(
     sample = fit is not None and fit.noise_variance is not None
     thetas, ses = [], []
     group_clusters = pd.factorize(clusters[members])[0] if clusters is not None else None
+    if sample:
+        has_own_residual = fit.beyond_support is not None
+        beyond = fit.beyond_support[members] if has_own_residual else np.zeros(len(psi_a), bool)
+        noise_variance = fit.noise_variance[members]
     for r in range(psi_a.shape[1]):
         denominator = float(-psi_a[:, r].mean())
         theta = float(psi_b[:, r].mean() / denominator)
         influence = (psi_b[:, r] + psi_a[:, r] * theta) / denominator
         if sample:
-            # A treated note's influence is (y - g0 - θ)·c with c = -psi_a / denominator; one
-            # beyond the comparison notes' support has its own residual·c instead.
+            # A treated note's influence is (y - g0 - θ)·c with c = -psi_a / denominator; one on
+            # its own residual (beyond the support, or surprising) has that residual·c instead.
             scale = -psi_a[:, r] / denominator
-            beyond = (
-                np.zeros(members.sum(), dtype=bool)
-                if fit.beyond_support is None
-                else fit.beyond_support[members]
-            )
             within = (psi_a[:, r] != 0) & ~beyond
-            influence = np.where(beyond, scale * fit.own_residual[members, r], influence)
+            if has_own_residual:
+                influence = np.where(beyond, scale * fit.own_residual[members, r], influence)
             noise = treated_noise_total(
-                scale[within] ** 2 * fit.noise_variance[members][within],
+                scale[within] ** 2 * noise_variance[within],
                 None if group_clusters is None else group_clusters[within],
                 fit.noise_correlation,
             )

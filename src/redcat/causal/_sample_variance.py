@@ -12,10 +12,9 @@ by a model of that noise:
 
     V = Σ_clusters [ (T_c + C_c)² - T_c² ]  +  N          (over n², as the population one)
 
-with T_c and C_c a cluster's treated and comparison influence totals (C_c including the treated
-units on their own residual, below: beyond the comparison units' support, or surprising). What stays,
-C_c² + 2·T_c·C_c,
-is the comparison term and its covariance with the treated units of the same cluster (a
+with T_c and C_c a cluster's treated and comparison influence totals (C_c including the
+treated units on their own residual, below: beyond the comparison units' support, or
+surprising). What stays, C_c² + 2·T_c·C_c, is the comparison term and its covariance with the treated units of the same cluster (a
 merchant's shared shock raises its linked notes' outcomes and lowers its comparison notes'
 residual term at once; dropping it overstates the variance). N, the treated units' noise:
 
@@ -108,7 +107,6 @@ class SampleVariance:
     values: np.ndarray
     own: np.ndarray
     pseudo: np.ndarray
-    own_residual: np.ndarray  # on own residual: untreated-scale residual (outcome scale), else 0
     noise_variance: np.ndarray  # σ²(x) on treated units on the noise model, else 0 (outcome scale)
     noise_model: str
     cluster_correlation: float
@@ -118,6 +116,11 @@ class SampleVariance:
     noise_total: float  # N: the modeled variance of the other treated units' summed noise
     surprising: np.ndarray  # treated units within the support on their own residual
     untreated_residual: np.ndarray  # every treated unit's untreated-scale residual, else 0
+
+    @property
+    def own_residual(self) -> np.ndarray:
+        """The untreated-scale residual of the units on their own residual, 0 elsewhere."""
+        return np.where(self.beyond_support[:, None], self.untreated_residual, 0.0)
 
 
 def _noise_scale(
@@ -229,9 +232,8 @@ def sample_att_influence(
     untreated_residual[treated], rescaled = untreated_scale_residual(
         y[treated], g0[treated], g1[treated]
     )
-    own_residual = np.where(beyond[:, None], untreated_residual, 0.0)
     # A treated unit's influence is its residual over p (the ATTE score's scale).
-    values = np.where(beyond[:, None], own_residual / p, population_influence)
+    values = np.where(beyond[:, None], untreated_residual / p, population_influence)
     own = np.where(within[:, None], population_influence, 0.0)
     own_variances = [variance_of_mean(own[:, r], clusters) for r in range(own.shape[1])]
     shares = [np.sqrt(noise_total / (n**2 * v)) for v in own_variances if v > 0]
@@ -239,7 +241,6 @@ def sample_att_influence(
         values=values,
         own=own,
         pseudo=pseudo,
-        own_residual=own_residual,
         noise_variance=np.where(within, sigma2, 0.0),
         noise_model=kind,
         cluster_correlation=rho,

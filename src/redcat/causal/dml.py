@@ -21,7 +21,6 @@ import hashlib
 import logging
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
-from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -301,28 +300,29 @@ def _clip_threshold(trim: float | tuple[float, float]) -> float:
 
 def _sample_variance(
     model: DoubleMLIRM,
-    x: np.ndarray,
+    thetas: np.ndarray,
     trim: float,
     clusters: np.ndarray | None,
     seed: int,
     surprising: np.ndarray | None = None,
-) -> tuple[np.ndarray, dict[str, Any], dict[str, Any]]:
-    """The sample-ATT influence of a fitted model: its values, the Influence's sample fields and
-    the diagnostics (`surprising`: see `sample_att_pieces`)."""
-    predictions = model.predictions
+) -> tuple[float, float, np.ndarray, dict[str, Any], dict[str, Any]]:
+    """The sample-ATT estimate and SE of a fitted model, with its influence values, the
+    Influence's sample fields and the diagnostics (`surprising`: see `sample_att_pieces`)."""
+    predictions, data = model.predictions, model._dml_data
     pieces = sample_att_pieces(
-        np.asarray(model._dml_data.y, dtype=float),
-        np.asarray(model._dml_data.d).astype(int),
+        np.asarray(data.y, dtype=float),
+        np.asarray(data.d).astype(int),
         predictions["ml_g0"][:, :, 0],
         predictions["ml_g1"][:, :, 0],
         predictions["ml_m"][:, :, 0],
         _psi_influence(model),
         trim,
-        x,
+        np.asarray(data.x, dtype=float),
         clusters,
         seed,
         surprising=surprising,
     )
+    estimate, se = sample_att_se(thetas, pieces, clusters)
     fields = {
         "extra": pieces.pseudo,
         "own": pieces.own,
@@ -340,12 +340,7 @@ def _sample_variance(
         "treated_surprising": int(pieces.surprising.sum()),
         "own_residual_scaled": pieces.own_residual_scaled,
     }
-    return pieces.values, fields, notes
-
-
-def _pieces_of(values: np.ndarray, fields: dict[str, Any]) -> SimpleNamespace:
-    """What sample_att_se reads, from the Influence's fields."""
-    return SimpleNamespace(values=values, pseudo=fields["extra"], own=fields["own"])
+    return estimate, se, pieces.values, fields, notes
 
 
 def with_surprising_units(result: CausalResult, surprising: np.ndarray) -> CausalResult:
@@ -353,17 +348,15 @@ def with_surprising_units(result: CausalResult, surprising: np.ndarray) -> Causa
     `surprising` keep their own residual (att_dml_ratio: both effects on one partition)."""
     if result.diagnostics.get("variance") != "sample":
         raise ValueError("with_surprising_units needs a result with variance='sample'")
-    model, influence = result.model, result.influence
-    diagnostics = result.diagnostics
-    values, fields, notes = _sample_variance(
-        model,
-        np.asarray(model._dml_data.x, dtype=float),
+    influence, diagnostics = result.influence, result.diagnostics
+    estimate, se, values, fields, notes = _sample_variance(
+        result.model,
+        influence.thetas,
         diagnostics["trim"],
         influence.clusters,
         diagnostics["seed"],
         surprising=surprising,
     )
-    estimate, se = sample_att_se(influence.thetas, _pieces_of(values, fields), influence.clusters)
     ci_low, ci_high = normal_ci(estimate, se)
     return replace(
         result,
@@ -563,10 +556,11 @@ def att_dml(
     values, variance_notes = _psi_influence(model), {}
     sample_fields: dict[str, Any] = {}  # the Influence's sample-ATT pieces
     if variance == "sample":
-        x_values = x.to_numpy(dtype=float)
-        values, sample_fields, notes = _sample_variance(model, x_values, trim, clusters, seed)
-        variance_notes = {"population_se": se, "population_ci": [ci_low, ci_high], **notes}
-        estimate, se = sample_att_se(thetas, _pieces_of(values, sample_fields), clusters)
+        population = {"population_se": se, "population_ci": [ci_low, ci_high]}
+        estimate, se, values, sample_fields, notes = _sample_variance(
+            model, thetas, trim, clusters, seed
+        )
+        variance_notes = {**population, **notes}
         ci_low, ci_high = normal_ci(estimate, se)
     m_hat = model.predictions["ml_m"][:, :, 0]
     overlap = _overlap_diagnostics(m_hat, d, trim)

@@ -58,8 +58,8 @@ class Influence:
     `values[i, r]` is unit i's influence in repetition r, scaled so that the repetition's
     estimate minus the truth is approximately `values[:, r].mean()` (for the population
     variance; the sample-ATT one puts other terms in for some treated units, see below).
-    `thetas[r]` are the per-repetition estimates. `splits_key` identifies the cross-fitting folds: two estimates can
-    be combined only when their unit index and folds agree. `extra[j, r]`, when present, are
+    `thetas[r]` are the per-repetition estimates. `splits_key` identifies the cross-fitting
+    folds: two estimates can be combined only when their unit index and folds agree. `extra[j, r]`, when present, are
     independent pseudo-units of the same scale (each its own cluster) that add to the variance
     but to no unit: att_dml's sample-ATT variance puts the treated units' unseen noise there,
     in place of `own[:, r]`, the treated units' part of `values`, whose own clustered square
